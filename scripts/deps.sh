@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Installs and fetches everything sitepack needs on a fresh Debian 12 machine.
+#
+#   scripts/deps.sh            Debian packages + pinned third-party sources
+#   scripts/deps.sh --sources  only the pinned sources (no apt-get install)
+#
+# Third-party sources (SQLite, zstd, Dear ImGui) come from Debian source
+# packages at pinned versions, checked against the sha256 recorded below, and
+# are cached in .deps/ (git-ignored) so later builds need no network. Every
+# build (native and WebAssembly) compiles these same sources.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+deps="$root/.deps"
+cache="$deps/cache"
+src="$deps/src"
+mkdir -p "$cache" "$src"
+
+say() { printf 'deps: %s\n' "$*"; }
+die() { printf 'deps: error: %s\n' "$*" >&2; exit 1; }
+
+# name  version  suite  orig-tarball  sha256-of-orig-tarball
+pins=(
+  "sqlite3 3.46.1-7+deb13u2 trixie sqlite3_3.46.1.orig.tar.xz d0cdd2ece271b29e7ce18095745d892517ee26d0f270065b3a25c2e9eb11639c"
+  "libzstd 1.5.7+dfsg-1 trixie libzstd_1.5.7+dfsg.orig.tar.xz 0c092ef267edce57ba7f3f2645c861f72eaf5e76273c6c3632869423464b90a5"
+  "imgui 1.92.2b+ds-1 sid imgui_1.92.2b+ds.orig.tar.xz e7bd201d56b5ee90d24d5dac85e5c12f98bdb95410252a62d27b7f89e4566d48"
+)
+
+# Debian binary packages: build tools, libraries of the builder, test and
+# benchmark peers.
+packages=(
+  build-essential cmake pkg-config dpkg-dev tcl xz-utils ca-certificates
+  libzstd-dev zstd zlib1g-dev libgumbo-dev nlohmann-json3-dev doctest-dev
+  libstb-dev libharfbuzz-dev libharfbuzz-bin fonts-noto-core fonts-noto-cjk
+  libglfw3-dev xvfb xauth
+  sqlite3 wget python3 time
+  zim-tools kiwix-tools
+)
+
+sudo_cmd=()
+[ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
+
+apt_updated=0
+apt_update() {
+  [ $apt_updated = 1 ] && return
+  say "apt-get update"
+  "${sudo_cmd[@]}" apt-get update -qq
+  apt_updated=1
+}
+
+install_packages() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} = 0 ]; then say "Debian packages: all present"; return; fi
+  apt_update
+  say "installing: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Source packages need a deb-src entry for trixie and sid. It reuses the URI of
+# the machine's own Debian entry, so no host name is written here.
+ensure_deb_src() {
+  local list=/etc/apt/sources.list.d/sitepack-src.sources
+  [ -f "$list" ] && return
+  local uri keyring
+  uri=$(grep -h -E '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -E '/debian/?$' | head -n1 || true)
+  keyring=$(grep -h -E '^Signed-By:' /etc/apt/sources.list.d/debian.sources 2>/dev/null | awk '{print $2}' | head -n1 || true)
+  if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+    uri=$(awk '$1=="deb" && $0 !~ /security/ {for(i=2;i<=NF;i++) if ($i ~ /^[a-z]+:\/\//) {print $i; exit}}' /etc/apt/sources.list)
+  fi
+  [ -n "$uri" ] || die "cannot find the machine's Debian archive URI in /etc/apt to add a deb-src entry"
+  [ -n "$keyring" ] || keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+  say "adding deb-src entry for trixie and sid ($list)"
+  printf 'Types: deb-src\nURIs: %s\nSuites: trixie sid\nComponents: main\nSigned-By: %s\n' "$uri" "$keyring" |
+    "${sudo_cmd[@]}" tee "$list" >/dev/null
+  apt_updated=0
+}
+
+fetch_source() {
+  local name=$1 version=$2 suite=$3 orig=$4 sha=$5
+  if [ -f "$cache/$orig" ] && echo "$sha  $cache/$orig" | sha256sum -c --status; then
+    return
+  fi
+  ensure_deb_src
+  apt_update
+  say "downloading source package $name=$version"
+  if ! (cd "$cache" && apt-get source --download-only -qq "$name=$version" >/dev/null 2>&1); then
+    # The pinned version left the archive: take the newest of the same minor
+    # series, loudly, so a human updates the pin.
+    local series=${version%%[-+]*}; series=${series%.*}
+    local newest
+    newest=$(apt-cache showsrc "$name" 2>/dev/null | awk '/^Version:/{print $2}' | grep -F "$series." | sort -V | tail -n1 || true)
+    [ -n "$newest" ] || die "$name $version is no longer in Debian's archive and no $series.x version is; update the pin in scripts/deps.sh"
+    printf '\ndeps: WARNING: %s %s is gone from the archive; using %s instead. Update the pin (and its sha256) in scripts/deps.sh.\n\n' "$name" "$version" "$newest" >&2
+    (cd "$cache" && apt-get source --download-only -qq "$name=$newest" >/dev/null 2>&1) || die "cannot download $name=$newest"
+    orig=$(cd "$cache" && ls -t ${name}_*.orig.tar.* | grep -v -- '-www' | head -n1)
+    say "$orig sha256 $(sha256sum "$cache/$orig" | cut -d' ' -f1) (not the pinned one)"
+    echo "$orig" > "$cache/$name.orig-name"
+    return
+  fi
+  echo "$sha  $cache/$orig" | sha256sum -c --status ||
+    die "$cache/$orig does not match the pinned sha256 $sha: refusing to build with it"
+  echo "$orig" > "$cache/$name.orig-name"
+}
+
+unpack() {
+  local name=$1 orig=$2 dest=$3
+  [ -f "$cache/$name.orig-name" ] && orig=$(cat "$cache/$name.orig-name")
+  if [ -f "$dest/.unpacked-from" ] && [ "$(cat "$dest/.unpacked-from")" = "$orig" ]; then return; fi
+  say "unpacking $orig"
+  rm -rf "$dest" && mkdir -p "$dest"
+  tar -xf "$cache/$orig" -C "$dest" --strip-components=1
+  echo "$orig" > "$dest/.unpacked-from"
+}
+
+# SQLite's amalgamation (sqlite3.c) is generated from the source tree.
+make_sqlite_amalgamation() {
+  local out="$src/sqlite-amalgamation"
+  [ -f "$out/sqlite3.c" ] && [ "$out/sqlite3.c" -nt "$src/sqlite3/.unpacked-from" ] && return
+  say "generating the SQLite amalgamation"
+  local work="$deps/sqlite-build"
+  rm -rf "$work" && mkdir -p "$work"
+  (cd "$work" && "$src/sqlite3/configure" --disable-tcl >/dev/null 2>&1 && make -s sqlite3.c >/dev/null 2>&1) ||
+    die "could not generate sqlite3.c (is tcl installed?) — see $work"
+  mkdir -p "$out"
+  cp "$work/sqlite3.c" "$work/sqlite3.h" "$work/sqlite3ext.h" "$out/"
+  rm -rf "$work"
+}
+
+if [ "${1:-}" != "--sources" ]; then
+  command -v apt-get >/dev/null || die "apt-get not found: sitepack's set-up expects Debian 12"
+  install_packages
+fi
+
+for pin in "${pins[@]}"; do
+  read -r name version suite orig sha <<<"$pin"
+  fetch_source "$name" "$version" "$suite" "$orig" "$sha"
+done
+unpack sqlite3 sqlite3_3.46.1.orig.tar.xz "$src/sqlite3"
+unpack libzstd libzstd_1.5.7+dfsg.orig.tar.xz "$src/zstd"
+unpack imgui imgui_1.92.2b+ds.orig.tar.xz "$src/imgui"
+make_sqlite_amalgamation
+say "ready: sources in $src"

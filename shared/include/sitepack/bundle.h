@@ -1,0 +1,170 @@
+// bundle.h: reading a sitepack bundle.
+//
+// A bundle is one SQLite file (docs/FORMAT.md). Bundle::open checks that the
+// file is a bundle of a format version this reader understands and opens it
+// read-only and immutable: nothing is ever written to it or beside it (no
+// journal, no lock file), so it can live on a write-protected USB stick.
+// Every page is readable alone: read_document() decompresses one zstd frame
+// (with the bundle's dictionary) and decodes one document.
+//
+//   auto bundle = Bundle::open("lfnkr.sitepack");
+//   if (!bundle) { report(bundle.error().message); return; }
+//   auto page = bundle->find_page("/2023/10/21/open-letter-to-xi-jinping/");
+//   auto body = bundle->read_document(page->id);
+//
+// A Bundle is not safe for concurrent use from several threads; give each
+// thread its own Bundle (opening is cheap).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sitepack/document.h"
+#include "sitepack/result.h"
+
+namespace sitepack {
+
+struct NavigationEntry {
+    std::string label;
+    std::string url;
+    int64_t page_id = 0;  // 0 when the entry's page is not in the bundle
+};
+
+// What the bundle says about itself (the metadata table), read at open.
+struct BundleInfo {
+    std::string path;             // the file opened
+    int64_t file_size = 0;
+    int32_t format_version = 0;
+    std::string site_name;
+    std::string base_url;         // e.g. "https://www.northkoreanrefugees.com/"
+    std::string build_date;       // ISO 8601 UTC
+    std::string builder_version;
+    std::vector<std::string> languages;
+    int64_t home_page_id = 0;     // 0 when the site's front page is not in the bundle
+    int64_t page_count = 0;
+    int64_t article_count = 0;
+    int64_t listing_count = 0;
+    int64_t image_count = 0;
+    int64_t redirect_count = 0;
+    std::vector<NavigationEntry> menu;        // the site's own main menu
+    std::vector<NavigationEntry> categories;  // its category list
+    std::vector<NavigationEntry> archives;    // its monthly archive list
+};
+
+struct PageRecord {
+    int64_t id = 0;
+    std::string url;          // canonical URL
+    std::string kind;         // "article" or "listing"
+    std::string title;
+    std::string published;    // ISO 8601, "" if unknown
+    std::string modified;
+    std::string author;
+    std::string language;
+    std::string description;
+    int64_t body_size = 0;    // decoded size of the body in bytes
+};
+
+struct ImageRecord {
+    int64_t id = 0;
+    std::string url;
+    std::string mime_type;
+    int32_t width = 0;
+    int32_t height = 0;
+    std::string content;      // the original bytes
+};
+
+struct Term {
+    int64_t id = 0;
+    std::string kind;         // "category" or "tag"
+    std::string name;
+    std::string url;
+    int64_t page_count = 0;
+};
+
+struct SearchHit {
+    int64_t page_id = 0;
+    std::string url;
+    std::string title;
+    std::string published;
+    double score = 0;                 // bm25: lower is better
+    std::string snippet;              // a window of the page's text around the matches
+    // Byte ranges [first, second) of `snippet` that matched a query word.
+    std::vector<std::pair<size_t, size_t>> highlights;
+};
+
+struct SearchResults {
+    std::string query;
+    int64_t total = 0;                // number of matching pages
+    std::vector<SearchHit> hits;      // the requested slice, best first
+};
+
+// One problem found by verify().
+struct VerifyProblem {
+    std::string what;     // "page https://.../x/", "image https://...", "database"
+    std::string message;  // what is wrong
+};
+
+struct VerifyReport {
+    int64_t pages_checked = 0;
+    int64_t images_checked = 0;
+    std::vector<VerifyProblem> problems;
+    bool ok() const { return problems.empty(); }
+};
+
+class Bundle {
+public:
+    // Opens `path` read-only. Fails with not_found (no such file), io
+    // (unreadable), not_a_bundle (not SQLite, or SQLite without the bundle's
+    // application_id or tables), unsupported_version (a newer format) or
+    // corrupt (the metadata or dictionary cannot be read); each message
+    // names the file.
+    static Result<Bundle> open(const std::string& path);
+
+    Bundle(Bundle&&) noexcept;
+    Bundle& operator=(Bundle&&) noexcept;
+    ~Bundle();
+
+    const BundleInfo& info() const;
+
+    // Finds a page by URL as on the site (any spelling: http or https,
+    // with or without index.html or a trailing slash) or by its path
+    // ("/about/"), following redirects and aliases. not_found when absent.
+    Result<PageRecord> find_page(std::string_view url_or_path) const;
+    Result<PageRecord> page(int64_t page_id) const;
+
+    // Decompresses, checks against the stored hash, and decodes one page
+    // body. corrupt names the page's URL when any step fails.
+    Result<doc::Document> read_document(int64_t page_id) const;
+
+    // Pages in URL order (or newest first when by_date), `limit` from `offset`.
+    Result<std::vector<PageRecord>> list_pages(int64_t offset, int64_t limit, bool by_date = false) const;
+
+    // Titles starting with (or containing) `prefix`, for suggestions as one types.
+    Result<std::vector<PageRecord>> suggest_titles(std::string_view prefix, int limit) const;
+
+    // Full-text search over titles and bodies (articles only), ranked by
+    // bm25 with titles weighing more; English words and CJK text. An empty
+    // or wordless query gives zero hits, not an error.
+    Result<SearchResults> search(std::string_view query, int64_t offset, int64_t limit) const;
+
+    Result<ImageRecord> image(int64_t image_id) const;
+
+    // Categories and tags with their page counts; kind "" gives both.
+    Result<std::vector<Term>> terms(std::string_view kind) const;
+    Result<std::vector<PageRecord>> pages_with_term(int64_t term_id) const;
+
+    // Checks SQLite's integrity and every page and image against its hash.
+    // `progress(done, total)` is called as it goes (may be empty).
+    Result<VerifyReport> verify(const std::function<void(int64_t, int64_t)>& progress = {}) const;
+
+private:
+    struct State;
+    explicit Bundle(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace sitepack

@@ -1,0 +1,47 @@
+// search_text.h: how text is prepared for SQLite's FTS5 index and queries.
+//
+// FTS5's unicode61 tokenizer splits on spaces and punctuation, folds case
+// and removes diacritics: right for English, useless for Japanese or Chinese
+// (no spaces) and weak for Korean (particles glued to words). So CJK runs are
+// rewritten as overlapping bigrams ("北朝鮮" -> "北朝 朝鮮") both when a page
+// is indexed and when a query is made; a CJK query becomes a phrase of its
+// bigrams, which matches the run wherever it appears. The bundle keeps using
+// the built-in tokenizer, so the plain sqlite3 shell can still query it.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sitepack::search {
+
+// True for code points searched as bigrams: CJK ideographs, kana, Hangul.
+bool is_cjk(char32_t code_point);
+
+// Text to insert into the FTS5 index for `text` (UTF-8; invalid bytes are
+// dropped). Non-CJK text passes through; CJK runs become bigrams.
+std::string index_text(std::string_view text);
+
+// The query words of what a person typed: Latin words (letters and digits)
+// and CJK runs, in order, without FTS5 syntax. Quotes and operators are
+// treated as plain punctuation, so no input can make a malformed query.
+std::vector<std::string> query_words(std::string_view typed);
+
+// An FTS5 MATCH expression requiring every word of `typed`: each Latin word
+// as a quoted token (the last one as a prefix when `last_is_prefix`), each
+// CJK run as the phrase of its bigrams. "" when `typed` has no words.
+std::string match_expression(std::string_view typed, bool last_is_prefix = false);
+
+struct Snippet {
+    std::string text;                                  // UTF-8, "..." marks cut ends
+    std::vector<std::pair<size_t, size_t>> highlights; // byte ranges [first, second) in text
+};
+
+// A window of about `max_chars` characters of `text` around the first place
+// where query words appear (case-insensitively, ASCII), with each
+// occurrence of a query word marked. Starts at the text's beginning when
+// no word is found.
+Snippet make_snippet(std::string_view text, const std::vector<std::string>& words, size_t max_chars = 220);
+
+}  // namespace sitepack::search

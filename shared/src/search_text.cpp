@@ -1,0 +1,209 @@
+#include "sitepack/search_text.h"
+
+#include <algorithm>
+
+namespace sitepack::search {
+namespace {
+
+// Decodes one UTF-8 sequence at text[pos]; returns its length (at least 1)
+// and sets `cp` (U+FFFD for a malformed sequence).
+size_t next_code_point(std::string_view text, size_t pos, char32_t& cp) {
+    auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+    unsigned char lead = byte(pos);
+    size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+    if (length == 0 || pos + length > text.size()) { cp = 0xFFFD; return 1; }
+    if (length == 1) { cp = lead; return 1; }
+    char32_t value = lead & (0x7F >> length);
+    for (size_t i = 1; i < length; ++i) {
+        if ((byte(pos + i) & 0xC0) != 0x80) { cp = 0xFFFD; return 1; }
+        value = (value << 6) | (byte(pos + i) & 0x3F);
+    }
+    cp = value;
+    return length;
+}
+
+bool is_word_char(char32_t cp) {
+    if (cp < 0x80) return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    // Non-ASCII letters outside CJK (é, ü, Cyrillic...) belong to words;
+    // general punctuation, quotes, dashes and spaces do not.
+    if (cp >= 0x2000 && cp <= 0x206F) return false;
+    if (cp == 0xA0 || cp == 0xFFFD || (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFF0F)) return false;
+    return !is_cjk(cp);
+}
+
+void append_bigrams(const std::vector<std::string_view>& run, std::string& out) {
+    if (run.size() == 1) {
+        out.append(run[0]);
+        out.push_back(' ');
+        return;
+    }
+    for (size_t i = 0; i + 1 < run.size(); ++i) {
+        out.append(run[i]);
+        out.append(run[i + 1]);
+        out.push_back(' ');
+    }
+}
+
+std::string ascii_lower(std::string_view text) {
+    std::string lowered(text);
+    for (char& c : lowered)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return lowered;
+}
+
+bool is_ascii_alnum(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+}  // namespace
+
+bool is_cjk(char32_t cp) {
+    return (cp >= 0x3040 && cp <= 0x30FF) ||   // hiragana, katakana
+           (cp >= 0x31F0 && cp <= 0x31FF) ||   // katakana extensions
+           (cp >= 0x3400 && cp <= 0x4DBF) ||   // CJK extension A
+           (cp >= 0x4E00 && cp <= 0x9FFF) ||   // CJK unified ideographs
+           (cp >= 0xF900 && cp <= 0xFAFF) ||   // compatibility ideographs
+           (cp >= 0xFF66 && cp <= 0xFF9F) ||   // half-width katakana
+           (cp >= 0x1100 && cp <= 0x11FF) ||   // Hangul jamo
+           (cp >= 0x3130 && cp <= 0x318F) ||   // Hangul compatibility jamo
+           (cp >= 0xAC00 && cp <= 0xD7AF) ||   // Hangul syllables
+           (cp >= 0x20000 && cp <= 0x3FFFF);   // CJK extensions B and later
+}
+
+std::string index_text(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 4);
+    std::vector<std::string_view> run;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        char32_t cp;
+        size_t length = next_code_point(text, pos, cp);
+        if (is_cjk(cp)) {
+            run.push_back(text.substr(pos, length));
+        } else {
+            if (!run.empty()) {
+                out.push_back(' ');
+                append_bigrams(run, out);
+                run.clear();
+            }
+            if (cp != 0xFFFD) out.append(text.substr(pos, length));
+        }
+        pos += length;
+    }
+    if (!run.empty()) {
+        out.push_back(' ');
+        append_bigrams(run, out);
+    }
+    return out;
+}
+
+std::vector<std::string> query_words(std::string_view typed) {
+    std::vector<std::string> words;
+    std::string word;
+    bool word_is_cjk = false;
+    auto flush = [&] {
+        if (!word.empty()) words.push_back(word);
+        word.clear();
+    };
+    size_t pos = 0;
+    while (pos < typed.size()) {
+        char32_t cp;
+        size_t length = next_code_point(typed, pos, cp);
+        bool cjk = is_cjk(cp);
+        if (cjk || is_word_char(cp)) {
+            if (!word.empty() && cjk != word_is_cjk) flush();
+            word_is_cjk = cjk;
+            word.append(typed.substr(pos, length));
+        } else {
+            flush();
+        }
+        pos += length;
+    }
+    flush();
+    return words;
+}
+
+std::string match_expression(std::string_view typed, bool last_is_prefix) {
+    std::vector<std::string> words = query_words(typed);
+    std::string expression;
+    for (size_t i = 0; i < words.size(); ++i) {
+        const std::string& word = words[i];
+        char32_t first;
+        next_code_point(word, 0, first);
+        if (!expression.empty()) expression += " AND ";
+        if (is_cjk(first)) {
+            // The bigrams of the run, as a phrase; a lone character can only
+            // match as the first half of an indexed bigram, hence the prefix.
+            std::string bigrams = index_text(word);
+            while (!bigrams.empty() && bigrams.back() == ' ') bigrams.pop_back();
+            while (!bigrams.empty() && bigrams.front() == ' ') bigrams.erase(0, 1);
+            bool single = bigrams.find(' ') == std::string::npos && bigrams == word;
+            expression += "\"" + bigrams + "\"" + (single ? "*" : "");
+        } else {
+            expression += "\"" + word + "\"";
+            if (last_is_prefix && i + 1 == words.size()) expression += "*";
+        }
+    }
+    return expression;
+}
+
+Snippet make_snippet(std::string_view text, const std::vector<std::string>& words, size_t max_chars) {
+    std::string lowered = ascii_lower(text);
+    std::vector<std::string> needles;
+    for (const std::string& word : words)
+        if (!word.empty()) needles.push_back(ascii_lower(word));
+
+    // Latin words match at the start of a word (so "refugee" finds
+    // "Refugees"); CJK runs match anywhere.
+    auto find_word = [&](const std::string& needle, size_t from) -> size_t {
+        bool latin = is_ascii_alnum(needle[0]) || static_cast<unsigned char>(needle[0]) < 0x80;
+        for (size_t at = lowered.find(needle, from); at != std::string::npos; at = lowered.find(needle, at + 1)) {
+            if (!latin || at == 0 || !is_ascii_alnum(lowered[at - 1])) return at;
+        }
+        return std::string::npos;
+    };
+
+    size_t first_match = std::string::npos;
+    for (const std::string& needle : needles) first_match = std::min(first_match, find_word(needle, 0));
+
+    // Start about a third of the window before the first match, on a
+    // character boundary, preferably just after a space.
+    size_t start = 0;
+    if (first_match != std::string::npos && first_match > max_chars / 3) {
+        start = first_match - max_chars / 3;
+        while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+        size_t space = text.find(' ', start);
+        if (space != std::string::npos && space < first_match) start = space + 1;
+    }
+    size_t end = start;
+    for (size_t chars = 0; end < text.size() && chars < max_chars; ++chars) {
+        char32_t cp;
+        end += next_code_point(text, end, cp);
+    }
+    if (end < text.size()) {
+        size_t space = text.rfind(' ', end);
+        if (space != std::string::npos && space > start + max_chars / 2) end = space;
+    }
+
+    Snippet snippet;
+    size_t offset = 0;
+    if (start > 0) {
+        snippet.text = "...";
+        offset = 3;
+    }
+    snippet.text.append(text.substr(start, end - start));
+    for (char& c : snippet.text)
+        if (c == '\n' || c == '\t') c = ' ';
+    if (end < text.size()) snippet.text += "...";
+
+    for (const std::string& needle : needles) {
+        for (size_t at = find_word(needle, start); at != std::string::npos && at + needle.size() <= end;
+             at = find_word(needle, at + needle.size())) {
+            snippet.highlights.emplace_back(at - start + offset, at - start + offset + needle.size());
+        }
+    }
+    std::sort(snippet.highlights.begin(), snippet.highlights.end());
+    return snippet;
+}
+
+}  // namespace sitepack::search
