@@ -318,10 +318,10 @@ bool is_breaking_space(char32_t code_point) {
 }
 
 bool can_break_between(char32_t before, char32_t after) {
-    if (is_zero_width(after)) return false;  // a combining mark belongs to the character before it
-    if (is_glue(before) || is_glue(after)) return false;
-    if (is_closing(after) || is_opening(before)) return false;
-    return in_table(kCjkBreakable, before) && in_table(kCjkBreakable, after);
+    // Only CJK pairs break without a space; this also keeps Latin text off the slower checks.
+    if (!in_table(kCjkBreakable, before) || !in_table(kCjkBreakable, after)) return false;
+    if (is_zero_width(after)) return false;  // a combining mark (U+3099) belongs to the character before it
+    return !is_closing(after) && !is_opening(before);
 }
 
 std::vector<LineBreakSegment> line_break_segments(std::string_view utf8) {
@@ -391,6 +391,8 @@ std::vector<std::string_view> split_long_word(std::string_view word, int width) 
         int piece_width = 0;
         size_t offset = piece_begin;
         size_t last_url_break = 0;  // end of the longest fitting prefix ending after '/', '-', '?', '&'
+        size_t last_polite_cut = 0; // end of the longest fitting prefix whose cut keeps kinsoku and glue rules
+        char32_t previous = 0;
         bool overflowed = false;
         while (offset < word.size()) {
             const DecodedChar decoded = decode_utf8(word, offset);
@@ -398,10 +400,14 @@ std::vector<std::string_view> split_long_word(std::string_view word, int width) 
             // The first character is always taken (progress even when it is
             // wider than the line); combining marks stay with their base.
             const bool cuttable_before = offset > piece_begin && !is_zero_width(decoded.code_point);
+            const bool polite_cut = cuttable_before && !is_closing(decoded.code_point) && !is_opening(previous) &&
+                                    !is_glue(decoded.code_point) && !is_glue(previous);
+            if (polite_cut) last_polite_cut = offset;
             if (cuttable_before && piece_width + char_columns > width) {
                 overflowed = true;
                 break;
             }
+            if (!is_zero_width(decoded.code_point)) previous = decoded.code_point;
             piece_width += char_columns;
             offset += decoded.length;
             if (is_url_break_after(decoded.code_point) && offset < word.size()) {
@@ -414,7 +420,12 @@ std::vector<std::string_view> split_long_word(std::string_view word, int width) 
             pieces.push_back(word.substr(piece_begin));
             break;
         }
-        const size_t cut = last_url_break > piece_begin ? last_url_break : offset;
+        size_t cut = offset;  // failing everything else: right where the line is full
+        if (last_url_break > piece_begin) {
+            cut = last_url_break;
+        } else if (last_polite_cut > piece_begin) {
+            cut = last_polite_cut;
+        }
         pieces.push_back(word.substr(piece_begin, cut - piece_begin));
         piece_begin = cut;
     }

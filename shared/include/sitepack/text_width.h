@@ -86,8 +86,10 @@ std::vector<LineBreakSegment> line_break_segments(std::string_view utf8);
 // Cuts one word wider than `width` columns into pieces of at most `width`
 // columns (a piece holds at least one character, so a 2-column character in
 // a 1-column line still makes progress). Cuts after '/', '-', '?' or '&'
-// when one falls in the piece (not inside "//"), else at the last character
-// that fits; never before a combining mark.
+// when one falls in the piece (not inside "//"), else at the last place
+// that fits and does not start a line with closing punctuation, end one with
+// opening punctuation or split a non-breaking space from its neighbours,
+// else wherever the line is full; never before a combining mark.
 std::vector<std::string_view> split_long_word(std::string_view word, int width);
 
 // Wraps text into lines of at most `width` display columns (width < 1 is
