@@ -33,7 +33,7 @@ packages=(
   libzstd-dev zstd zlib1g-dev libgumbo-dev nlohmann-json3-dev doctest-dev
   libstb-dev libharfbuzz-dev libharfbuzz-bin fonts-noto-core fonts-noto-cjk
   libglfw3-dev xvfb xauth
-  sqlite3 wget python3 time
+  sqlite3 wget python3 time openssl strace
   zim-tools kiwix-tools
 )
 

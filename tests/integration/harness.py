@@ -1,6 +1,7 @@
 """Shared helpers of the integration tests: run the real sitepack binary on
 real files, in a scratch folder per test."""
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -48,6 +49,7 @@ def sample_bundle():
     global _sample_bundle
     if _sample_bundle is None:
         folder = tempfile.mkdtemp(prefix="sitepack-sample-")
+        atexit.register(shutil.rmtree, folder, True)
         _sample_bundle = os.path.join(folder, "sample.sitepack")
         run("build", SAMPLE, "-o", _sample_bundle, "--quiet", check=0)
     return _sample_bundle

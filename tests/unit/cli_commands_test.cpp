@@ -609,3 +609,34 @@ TEST_CASE("build turns a mirrored folder into a bundle and prints what it holds"
     CHECK(verified.status == kExitOk);
     CHECK(verified.out.rfind("ok: ", 0) == 0);
 }
+
+TEST_CASE("the sample site builds, and every reading command works on its bundle") {
+    std::string sample = std::string(SITEPACK_SOURCE_DIR) + "/samples/lfnkr";
+    if (!fs::exists(sample)) return;  // the sample is not in every checkout
+    std::string tmp = std::string(SITEPACK_TEST_TMP) + "/cli";
+    fs::create_directories(tmp);
+    std::string out = tmp + "/lfnkr.sitepack";
+    fs::remove(out);
+    auto built = run_cli({"build", sample, "-o", out, "-q"});
+    REQUIRE(built.status == kExitOk);
+    CHECK(contains(built.out, "  pages:"));
+
+    auto info = run_cli({"info", out});
+    CHECK(info.status == kExitOk);
+    CHECK(contains(info.out, "base URL:   https://www.northkoreanrefugees.com/\n"));
+    CHECK(contains(info.out, "languages:  en, ja\n"));
+
+    auto page = run_cli({"cat", out, "http://northkoreanrefugees.com/2020/02/20/why-she-had-to-flee-from-north-korea/"});
+    CHECK(page.status == kExitOk);
+    CHECK(page.out.rfind("Why she had to flee from North Korea\n====", 0) == 0);
+    CHECK(contains(page.out, "date:    2020-02-20\n"));
+
+    auto japanese = run_cli({"search", out, "脱北者"});
+    CHECK(japanese.status == kExitOk);
+    CHECK(contains(japanese.out, "https://www.northkoreanrefugees.com/jp\n"));
+    CHECK(contains(japanese.out, "[脱北者]"));
+
+    auto verified = run_cli({"verify", out, "-q"});
+    CHECK(verified.status == kExitOk);
+    CHECK(verified.out.rfind("ok: ", 0) == 0);
+}
