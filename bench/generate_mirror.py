@@ -12,9 +12,11 @@ Output: OUT/www.northkoreanrefugees.com/..., laid out the way
     dropdowns, "older archives", who-we-are and contact blocks, footer,
     scripts, styles, an inline onclick); 200-2000 words each; about 15% carry
     Japanese/Korean words; internal links to other posts, about 3% a link to
-    a page that is not generated, about 5% an external link;
+    a page that is not generated, about 5% an external link, about 5% a link
+    to a monthly archive (otherwise, as on the real site, monthly archives are
+    only named in the sidebar's dropdown, which wget does not follow);
   * listings, 10 posts a page: home + page/K/, category/SLUG/[page/K/],
-    YYYY/MM/[page/K/], tag/SLUG/[page/K/];
+    YYYY/MM/[page/K/], tag/SLUG/[page/K/], author/SLUG/[page/K/];
   * static pages (about, faq, activities, sitemap, resources, links,
     privacy-policy), donate/ (the one meta-refresh redirect, to /about/),
     a few short-link copies "index.html?p=ID.html";
@@ -33,6 +35,7 @@ excerpts), so 100k posts work. Standard library only; prints progress lines.
 """
 import argparse
 import bisect
+import datetime
 import html
 import os
 import random
@@ -449,7 +452,8 @@ class Site:
         return "".join([
             self.head("%s &#8211; %s" % (esc(p.title), SITE_NAME), p.url, shortlink="%s/?p=%d" % (S, p.id),
                       og_type="article", description=description,
-                      published="%04d-%02d-%02dT%02d:%02d:00+00:00" % (p.y, p.m, p.d, max(p.hh - 9, 0), p.mi)),
+                      published=(datetime.datetime(p.y, p.m, p.d, p.hh, p.mi) - datetime.timedelta(hours=9))
+                      .strftime("%Y-%m-%dT%H:%M:00+00:00")),
             '<body class="post-template-default single single-post postid-%d single-format-standard">\n' % p.id,
             self.masthead,
             '\n\t<main id="primary" class="site-main">\n\n\t\t\n<article id="post-%d" class="%s">\n\t<header class="entry-header">\n'
@@ -740,6 +744,7 @@ def main():
     n = len(posts)
     step = max(1, n // 10)
     images = 0
+    months_with_posts = sorted({(p.y, p.m) for p in posts})
     for p in posts:
         budget = p.words
         blocks, words = [], 0
@@ -747,6 +752,7 @@ def main():
         links = int(r() * 4)
         missing = r() < 0.03
         external = r() < 0.05
+        backstory = r() < 0.05
         while words < budget:
             para, w = tm.paragraph(min(120, budget - words + 10))
             words += w
@@ -763,6 +769,12 @@ def main():
             if external and len(blocks) == intro_n + 1:
                 para += ' More at <a href="%s">%s</a>.' % (esc_attr(vocab.external[int(r() * len(vocab.external))]),
                                                           esc(tm.title()))
+            if backstory and len(blocks) == intro_n + 2:
+                # as the real site does: a monthly archive linked with its URL as the text
+                k = bisect.bisect_right(months_with_posts, (p.y, p.m)) - 1
+                y, m = months_with_posts[int(r() * (k + 1))]
+                para += (' If you&#8217;d like to read the back-story, refer to: <a href="%s/%04d/%02d/">%s/%04d/%02d/</a>'
+                         % (S, y, m, S, y, m))
             if len(blocks) > intro_n and r() < 0.08:
                 blocks.append('<h3 class="wp-block-heading">%s</h3>' % esc(tm.title()))
             blocks.append("<p>%s</p>" % para)

@@ -429,124 +429,280 @@ def bundle_facts(bundle):
     return facts
 
 
+# --- zimwriterfs's input ------------------------------------------------------
+
+REFRESH_RE = re.compile(rb"<meta\b[^>]*http-equiv\s*=\s*[\"']?refresh[\"']?[^>]*>", re.I)
+REFRESH_URL_RE = re.compile(rb"(url\s*=\s*[\"']?)([^\"'>\s]+)", re.I)
+
+
+def refresh_target_file(mirror, html_path, url):
+    """The mirror file a meta-refresh URL points to, or None."""
+    from urllib.parse import unquote, urlsplit
+    parts = urlsplit(url)
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        return None
+    path = unquote(parts.path)
+    if parts.netloc:
+        base = mirror / parts.netloc.lower()
+        rel = path.lstrip("/")
+    elif path.startswith("/"):
+        # Root-relative: the host folder the page itself lives in.
+        host = Path(html_path).relative_to(mirror).parts[0]
+        base, rel = mirror / host, path.lstrip("/")
+    else:
+        base, rel = Path(html_path).parent, path
+    target = (base / rel) if rel else base
+    for cand in (target, target / "index.html", Path(str(target) + ".html")):
+        try:
+            cand = cand.resolve()
+            cand.relative_to(mirror.resolve())
+        except (ValueError, OSError):
+            continue
+        if cand.is_file():
+            return cand
+    return None
+
+
+def zim_input(mirror, stage):
+    """The folder zimwriterfs packs: the mirror itself, or a hard-linked copy.
+
+    zimwriterfs turns every HTML page with a <meta http-equiv=refresh> into a
+    ZIM redirect and refuses the whole build when the target is not a file of
+    the folder (it resolves `url=https://host/about/` as a relative path).
+    wget mirrors keep such absolute URLs, so such pages get their target
+    rewritten to the relative path of the mirrored file (or, if the target
+    was not mirrored, the refresh tag removed) in a copy whose other files are
+    hard links to the mirror's. Returns (folder, number of pages changed)."""
+    fixes = {}
+    for dirpath, _dirs, names in os.walk(mirror):
+        for name in names:
+            if os.path.splitext(name)[1].lower() not in (".html", ".htm"):
+                continue
+            path = os.path.join(dirpath, name)
+            try:
+                data = Path(path).read_bytes()
+            except OSError:
+                continue
+            if b"efresh" not in data and b"EFRESH" not in data:
+                continue
+            changed = False
+
+            def fix(m):
+                nonlocal changed
+                tag = m.group(0)
+                um = REFRESH_URL_RE.search(tag)
+                url = um.group(2).decode("utf-8", "replace") if um else ""
+                target = refresh_target_file(mirror, path, url) if url else None
+                if target is not None:
+                    rel = os.path.relpath(target, dirpath).encode()
+                    if rel == um.group(2):
+                        return tag
+                    changed = True
+                    return tag[: um.start(2)] + rel + tag[um.end(2):]
+                changed = True
+                return b""
+
+            new = REFRESH_RE.sub(fix, data)
+            if changed:
+                fixes[os.path.relpath(path, mirror)] = new
+    if not fixes:
+        return mirror, 0
+    if stage.exists():
+        shutil.rmtree(stage)
+    for dirpath, _dirs, names in os.walk(mirror):
+        rel_dir = os.path.relpath(dirpath, mirror)
+        target_dir = stage if rel_dir == "." else stage / rel_dir
+        target_dir.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            rel = name if rel_dir == "." else os.path.join(rel_dir, name)
+            if rel in fixes:
+                (target_dir / name).write_bytes(fixes[rel])
+                shutil.copystat(os.path.join(dirpath, name), target_dir / name)
+            else:
+                try:
+                    os.link(os.path.join(dirpath, name), target_dir / name)
+                except OSError:
+                    shutil.copy2(os.path.join(dirpath, name), target_dir / name)
+    return stage, len(fixes)
+
+
 # --- one mirror ---------------------------------------------------------------
 
 
-def bench_one(label, mirror, images, args, sitepack, out_dir, illustration, jobs):
+def loadavg():
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def new_result(label, mirror, images):
     key = re.sub(r"[^a-z0-9]+", "-", f"{label}-{'img' if images else 'noimg'}".lower()).strip("-")
     r = {"label": label, "images": images, "mirror": str(mirror), "key": key, "errors": []}
     st = mirror_stats(mirror)
     r["mirror_stats"] = st
     log(f"{key}: mirror {mirror} — {st['html_files']} HTML files ({human_bytes(st['html_bytes'])}), "
         f"{st['image_files']} images ({human_bytes(st['image_bytes'])}), {human_bytes(st['bytes'])} in all")
+    return r
+
+
+def cpu_seconds(time_file):
+    try:
+        text = Path(time_file).read_text()
+        user = float(re.search(r"User time \(seconds\):\s*([\d.]+)", text).group(1))
+        system = float(re.search(r"System time \(seconds\):\s*([\d.]+)", text).group(1))
+        return user + system
+    except (OSError, AttributeError, ValueError):
+        return None
+
+
+def measure_builds(r, sitepack, out_dir, illustration, repeat):
+    """The timed part: sitepack build and zimwriterfs, one after the other,
+    alone on the machine (as far as this script goes). With repeat > 1 they
+    alternate and the fastest run of each counts."""
+    key, label, mirror = r["key"], r["label"], Path(r["mirror"])
+    st = r["mirror_stats"]
     logs = out_dir / "logs"
     env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH)
-
-    # sitepack build
     bundle = out_dir / "bundles" / f"{key}.sitepack"
     bundle.parent.mkdir(parents=True, exist_ok=True)
-    bundle.unlink(missing_ok=True)
-    pages = None
-    if sitepack:
-        log(f"{key}: sitepack build ...")
-        rc, wall, rss = timed([sitepack, "build", mirror, "-o", bundle], logs / f"{key}.sitepack.log", env=env)
-        if rc == 0 and bundle.exists():
-            r.update(sp_wall=wall, sp_rss=rss, sp_size=os.path.getsize(bundle))
-            p = run([sitepack, "info", str(bundle), "--json"])
-            try:
-                pages = find_key(json.loads(p.stdout), ["page_count", "pages"])
-            except ValueError:
-                pages = None
-            try:
-                facts = bundle_facts(bundle)
-                r.update(facts)
-                if pages is None:
-                    pages = facts["page_rows"]
-            except RuntimeError as e:
-                r["errors"].append(f"bundle facts: {e}")
-            r["pages"] = int(pages) if pages is not None else None
-            r["sp_pps"] = pages / wall if pages else None
-            log(f"{key}: sitepack {human_bytes(r['sp_size'])} in {wall:.1f} s, {pages} pages, "
-                f"{fmt(r['sp_pps'], '.0f')} pages/s, peak RSS {human_bytes(rss)}, "
-                f"index {fmt(r.get('index_share', None) and 100 * r['index_share'], '.1f')}%, "
-                f"largest body {human_bytes(r.get('max_body'))}")
-        else:
-            msg = f"sitepack build failed (exit {rc}): {tail(logs / f'{key}.sitepack.log', 3)}"
-            r["errors"].append(msg)
-            log(f"{key}: {msg}")
-    else:
-        r["errors"].append("no sitepack binary")
-
-    # zimwriterfs (default: with its full-text Xapian index)
-    welcome = welcome_page(mirror)
+    r["bundle"] = str(bundle)
     zim = out_dir / "zims" / f"{key}.zim"
     zim.parent.mkdir(parents=True, exist_ok=True)
-    zim.unlink(missing_ok=True)
+
+    zdir, fixed = zim_input(mirror, out_dir / "zimstage" / key)
+    if fixed:
+        log(f"{key}: zimwriterfs gets a hard-linked copy with {fixed} meta-refresh page(s) made "
+            f"relative (it refuses absolute refresh targets)")
+    r["zim_fixed_refresh_pages"] = fixed
+    welcome = welcome_page(zdir)
     if welcome is None:
         r["errors"].append("zimwriterfs: no HTML page in the mirror")
-    else:
-        log(f"{key}: zimwriterfs (welcome {welcome}) ...")
-        ill = os.path.relpath(illustration, mirror)
-        cmd = ["zimwriterfs", f"--welcome={welcome}", f"--illustration={ill}", "--language=eng",
-               f"--title=sitepack bench {label}", "--description=sitepack builder benchmark mirror",
-               "--creator=sitepack bench", "--publisher=sitepack bench", f"--name=sitepack-bench-{key}",
-               mirror, zim]
-        rc, wall, rss = timed(cmd, logs / f"{key}.zimwriterfs.log")
-        if rc == 0 and zim.exists():
-            r.update(zim_wall=wall, zim_rss=rss, zim_size=os.path.getsize(zim))
-            # The bundle's page count, so both tools divide the same number;
-            # the mirror's HTML files when there is no bundle.
-            r["zim_pps"] = (r.get("pages") or st["html_files"]) / wall
-            log(f"{key}: zimwriterfs {human_bytes(r['zim_size'])} in {wall:.1f} s, "
-                f"{fmt(r.get('zim_pps'), '.0f')} pages/s, peak RSS {human_bytes(rss)}")
-        else:
-            msg = f"zimwriterfs failed (exit {rc}): {tail(logs / f'{key}.zimwriterfs.log', 3)}"
-            r["errors"].append(msg)
-            log(f"{key}: {msg}")
 
-    # tar | zstd -19 --long=27 of the mirror
+    for attempt in range(repeat):
+        tag = f" (run {attempt + 1}/{repeat})" if repeat > 1 else ""
+        # sitepack build
+        if sitepack:
+            bundle.unlink(missing_ok=True)
+            log(f"{key}: sitepack build{tag} ... (load average {fmt(loadavg(), '.1f')})")
+            load = loadavg()
+            lp = logs / f"{key}.sitepack.log"
+            rc, wall, rss = timed([sitepack, "build", mirror, "-o", bundle], lp, env=env)
+            if rc == 0 and bundle.exists():
+                if r.get("sp_wall") is None or wall < r["sp_wall"]:
+                    r.update(sp_wall=wall, sp_rss=rss, sp_cpu=cpu_seconds(str(lp) + ".time"), sp_load=load)
+                log(f"{key}: sitepack done in {wall:.1f} s, peak RSS {human_bytes(rss)}")
+            else:
+                msg = f"sitepack build failed (exit {rc}): {tail(lp, 3)}"
+                r["errors"].append(msg)
+                log(f"{key}: {msg}")
+                bundle.unlink(missing_ok=True)
+        # zimwriterfs (default: with its full-text Xapian index)
+        if welcome is not None:
+            zim.unlink(missing_ok=True)
+            ill = os.path.relpath(illustration, zdir)
+            cmd = ["zimwriterfs", f"--welcome={welcome}", f"--illustration={ill}", "--language=eng",
+                   f"--title=sitepack bench {label}", "--description=sitepack builder benchmark mirror",
+                   "--creator=sitepack bench", "--publisher=sitepack bench", f"--name=sitepack-bench-{key}",
+                   zdir, zim]
+            log(f"{key}: zimwriterfs{tag} (welcome {welcome}) ... (load average {fmt(loadavg(), '.1f')})")
+            load = loadavg()
+            lp = logs / f"{key}.zimwriterfs.log"
+            rc, wall, rss = timed(cmd, lp)
+            if rc == 0 and zim.exists():
+                if r.get("zim_wall") is None or wall < r["zim_wall"]:
+                    r.update(zim_wall=wall, zim_rss=rss, zim_cpu=cpu_seconds(str(lp) + ".time"), zim_load=load)
+                r["zim_size"] = os.path.getsize(zim)
+                log(f"{key}: zimwriterfs {human_bytes(r['zim_size'])} in {wall:.1f} s, peak RSS {human_bytes(rss)}")
+            else:
+                msg = f"zimwriterfs failed (exit {rc}): {tail(lp, 3)}"
+                r["errors"].append(msg)
+                log(f"{key}: {msg}")
+
+    # What the bundle holds (untimed).
+    if r.get("sp_wall") is not None and bundle.exists():
+        r["sp_size"] = os.path.getsize(bundle)
+        pages = None
+        p = run([sitepack, "info", str(bundle), "--json"])
+        try:
+            info = json.loads(p.stdout)
+            pages = find_key(info.get("counts", {}), ["pages"]) if isinstance(info, dict) else None
+            if pages is None:
+                pages = find_key(info, ["page_count", "pages"])
+        except ValueError:
+            pages = None
+        try:
+            r.update(bundle_facts(bundle))
+            if pages is None:
+                pages = r["page_rows"]
+        except RuntimeError as e:
+            r["errors"].append(f"bundle facts: {e}")
+        r["pages"] = int(pages) if pages is not None else None
+        if pages:
+            r["sp_pps"] = pages / r["sp_wall"]
+            if r.get("sp_cpu"):
+                r["sp_pp_cpu_s"] = pages / r["sp_cpu"]
+        log(f"{key}: sitepack {human_bytes(r['sp_size'])}, {pages} pages, {fmt(r.get('sp_pps'), '.0f')} pages/s "
+            f"{verdict(r.get('sp_pps'), GOAL_PAGES_PER_S, False)}, "
+            f"FTS index {fmt(r.get('index_share') is not None and 100 * r['index_share'] or None, '.1f')}% of the bundle, "
+            f"largest body {human_bytes(r.get('max_body'))} {verdict(r.get('max_body'), GOAL_MAX_BODY, True)}")
+    if r.get("zim_wall"):
+        # The bundle's page count, so both tools divide the same number;
+        # the mirror's HTML files when there is no bundle.
+        count = r.get("pages") or st["html_files"]
+        r["zim_pps"] = count / r["zim_wall"]
+        if r.get("zim_cpu"):
+            r["zim_pp_cpu_s"] = count / r["zim_cpu"]
+    if r.get("sp_size") and r.get("zim_size"):
+        r["ratio_zim"] = r["sp_size"] / r["zim_size"]
+        log(f"{key}: bundle/ZIM {r['ratio_zim']:.2f} {verdict(r['ratio_zim'], GOAL_ZIM_RATIO, True)}")
+
+
+def size_job_mirror(r):
+    key = r["key"]
     log(f"{key}: tar | zstd -19 --long=27 of the mirror ...")
     try:
-        size, secs = tar_zstd_size(mirror)
+        size, secs = tar_zstd_size(Path(r["mirror"]))
         r.update(tarzst_mirror=size, tarzst_mirror_s=secs)
-        log(f"{key}: tar|zstd mirror {human_bytes(size)} in {secs:.1f} s")
+        log(f"{key}: tar|zstd mirror {human_bytes(size)} ({secs:.0f} s)")
     except RuntimeError as e:
         r["errors"].append(str(e))
         log(f"{key}: {e}")
 
-    # the same of the pages' plain text
-    if r.get("sp_size"):
-        text_dir = out_dir / "text" / key
-        log(f"{key}: extracting the text of every page (sitepack cat, {jobs} at a time) ...")
-        start = time.monotonic()
-        try:
-            n, failed = extract_text(sitepack, bundle, text_dir, jobs)
-            r["text_pages"] = n
-            r["text_failed"] = len(failed)
-            if failed:
-                r["errors"].append(f"sitepack cat failed for {len(failed)} of {n} pages, e.g. {failed[0]}")
-            raw = sum(f.stat().st_size for f in text_dir.iterdir())
-            r["text_raw"] = raw
-            log(f"{key}: {n} pages of text, {human_bytes(raw)}, in {time.monotonic() - start:.1f} s; tar | zstd ...")
-            size, secs = tar_zstd_size(text_dir)
-            r.update(tarzst_text=size, tarzst_text_s=secs)
-            log(f"{key}: tar|zstd text {human_bytes(size)} in {secs:.1f} s")
-        except RuntimeError as e:
-            r["errors"].append(str(e))
-            log(f"{key}: {e}")
 
-    # ratios
-    if r.get("sp_size") and r.get("zim_size"):
-        r["ratio_zim"] = r["sp_size"] / r["zim_size"]
+def size_job_text(r, sitepack, out_dir, jobs):
+    key = r["key"]
+    if not r.get("sp_size"):
+        return
+    text_dir = out_dir / "text" / key
+    log(f"{key}: extracting the text of every page (sitepack cat, {jobs} at a time) ...")
+    start = time.monotonic()
+    try:
+        n, failed = extract_text(sitepack, Path(r["bundle"]), text_dir, jobs)
+        r["text_pages"] = n
+        r["text_failed"] = len(failed)
+        if failed:
+            r["errors"].append(f"sitepack cat failed for {len(failed)} of {n} pages, e.g. {failed[0]}")
+        raw = sum(f.stat().st_size for f in text_dir.iterdir())
+        r["text_raw"] = raw
+        log(f"{key}: {n} pages of text, {human_bytes(raw)} ({time.monotonic() - start:.0f} s); tar | zstd ...")
+        size, secs = tar_zstd_size(text_dir)
+        r.update(tarzst_text=size, tarzst_text_s=secs)
+        log(f"{key}: tar|zstd text {human_bytes(size)} ({secs:.0f} s)")
+    except RuntimeError as e:
+        r["errors"].append(str(e))
+        log(f"{key}: {e}")
+
+
+def finish(r):
     if r.get("sp_size") and r.get("tarzst_text"):
         r["ratio_text"] = r["sp_size"] / r["tarzst_text"]
     if r.get("sp_size") and r.get("tarzst_mirror"):
         r["ratio_mirror"] = r["sp_size"] / r["tarzst_mirror"]
-    log(f"{key}: bundle/ZIM {fmt(r.get('ratio_zim'))} {verdict(r.get('ratio_zim'), GOAL_ZIM_RATIO, True)}, "
+    log(f"{r['key']}: bundle/ZIM {fmt(r.get('ratio_zim'))} {verdict(r.get('ratio_zim'), GOAL_ZIM_RATIO, True)}, "
         f"bundle/text {fmt(r.get('ratio_text'))} {verdict(r.get('ratio_text'), GOAL_TEXT_RATIO, True)}, "
         f"pages/s {fmt(r.get('sp_pps'), '.0f')} {verdict(r.get('sp_pps'), GOAL_PAGES_PER_S, False)}, "
         f"largest body {human_bytes(r.get('max_body'))} {verdict(r.get('max_body'), GOAL_MAX_BODY, True)}")
-    return r
 
 
 # --- report -------------------------------------------------------------------
@@ -591,24 +747,31 @@ def tables(results):
             mb_cell,
         ]) + " |")
     out.append("")
-    out.append("| mirror | sitepack wall | **sitepack pages/s** (goal ≥ 500) | sitepack peak RSS "
-               "| zimwriterfs wall | zimwriterfs pages/s | zimwriterfs peak RSS | speed-up vs zimwriterfs "
-               "| tar\\|zstd mirror wall |")
-    out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+    out.append("| mirror | sitepack wall (CPU) | **sitepack pages/s** (goal ≥ 500) | sitepack pages per CPU-s "
+               "| sitepack peak RSS | zimwriterfs wall (CPU) | zimwriterfs pages/s | zimwriterfs peak RSS "
+               "| sitepack speed-up vs zimwriterfs | load average before (sitepack / zimwriterfs) |")
+    out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for r in results:
         if r.get("skipped"):
             continue
         speed = r["zim_wall"] / r["sp_wall"] if r.get("zim_wall") and r.get("sp_wall") else None
+
+        def wall_cpu(w, c):
+            if w is None:
+                return "n/a"
+            return f"{w:.1f} s" + (f" ({c:.1f} s)" if c is not None else "")
+
         out.append("| " + " | ".join([
             row_name(r),
-            "n/a" if r.get("sp_wall") is None else f"{r['sp_wall']:.1f} s",
+            wall_cpu(r.get("sp_wall"), r.get("sp_cpu")),
             with_verdict(r.get("sp_pps"), GOAL_PAGES_PER_S, False, ".0f"),
+            fmt(r.get("sp_pp_cpu_s"), ".0f"),
             human_bytes(r.get("sp_rss")),
-            "n/a" if r.get("zim_wall") is None else f"{r['zim_wall']:.1f} s",
+            wall_cpu(r.get("zim_wall"), r.get("zim_cpu")),
             fmt(r.get("zim_pps"), ".0f"),
             human_bytes(r.get("zim_rss")),
             "n/a" if speed is None else f"{speed:.2f}×",
-            "n/a" if r.get("tarzst_mirror_s") is None else f"{r['tarzst_mirror_s']:.1f} s",
+            f"{fmt(r.get('sp_load'), '.1f')} / {fmt(r.get('zim_load'), '.1f')}",
         ]) + " |")
     out.append("")
     out.append("Where the bundle's bytes go (SQLite b-tree pages by table, from `dbstat`; "
@@ -732,7 +895,10 @@ def main():
     ap.add_argument("--images", choices=["both", "yes", "no"], default="both",
                     help="generated mirrors with images, without, or both (default both, reported separately)")
     ap.add_argument("--seed", type=int, default=1, help="seed passed to generate_mirror.py when it takes one (default 1)")
+    ap.add_argument("--generate-only", action="store_true", help="make (or check) the mirrors, measure nothing")
     ap.add_argument("--regenerate", action="store_true", help="regenerate the mirrors even if they exist")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="time each build N times, alternating sitepack and zimwriterfs; the fastest counts (default 1)")
     ap.add_argument("--jobs", type=int, default=0, help="parallel `sitepack cat` processes (default 2 × cores)")
     ap.add_argument("--sample", default=str(SAMPLE), help="the sample mirror (default samples/lfnkr)")
     ap.add_argument("--generator", default=str(GENERATOR), help="the mirror generator (default bench/generate_mirror.py)")
@@ -773,13 +939,38 @@ def main():
 
     sets = datasets(sizes, out_dir, args.seed, args.regenerate,
                     with_images=args.images in ("both", "yes"), without_images=args.images in ("both", "no"))
+    if args.generate_only:
+        for label, mirror, images, err in sets:
+            log(f"{label}, {'with' if images else 'no'} images: {err or mirror}")
+        return 1 if any(err for *_x, err in sets) else 0
     bench_start = time.monotonic()
     results = []
+    # 1. The timed builds, nothing else of ours running beside them.
+    log("phase 1: timed builds (sitepack build, zimwriterfs), one at a time")
     for label, mirror, images, err in sets:
         if err:
             results.append({"label": label, "images": bool(images), "skipped": err, "errors": [err]})
             continue
-        results.append(bench_one(label, mirror, images, args, sitepack, out_dir, illustration, jobs))
+        r = new_result(label, mirror, images)
+        measure_builds(r, sitepack, out_dir, illustration, args.repeat)
+        results.append(r)
+    # 2. The sizes of the tar|zstd peers: only bytes count here, so they run
+    #    side by side (zstd -19 is single-threaded), the biggest first.
+    live = [r for r in results if not r.get("skipped")]
+    workers = max(1, os.cpu_count() or 1)
+    log(f"phase 2: tar | zstd -19 --long=27 of mirrors and texts (untimed, {workers} at a time)")
+    tasks = []
+    for r in live:
+        tasks.append((r["mirror_stats"]["bytes"], "mirror", r))
+        tasks.append((r.get("body_decoded") or 0, "text", r))
+    tasks.sort(key=lambda t: -t[0])
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(size_job_mirror, r) if kind == "mirror"
+                   else pool.submit(size_job_text, r, sitepack, out_dir, jobs) for _, kind, r in tasks]
+        for f in futures:
+            f.result()
+    for r in live:
+        finish(r)
     bench_secs = time.monotonic() - bench_start
     total_secs = time.monotonic() - T0
 

@@ -79,7 +79,7 @@ CREATE TABLE navigation(
   PRIMARY KEY (kind, position)
 ) WITHOUT ROWID;
 CREATE VIRTUAL TABLE search USING fts5(
-  title, body, content='', tokenize='unicode61 remove_diacritics 2'
+  title, body, content='', detail=column, tokenize='unicode61 remove_diacritics 2'
 );
 )sql";
 

@@ -301,9 +301,13 @@ struct GumboFree {
 };
 
 bool is_entry_content(const GumboNode* node) {
-    for (std::string_view name : {"entry-content", "post-content", "article-content", "entry-body", "post-entry",
-                                  "post-body", "storycontent", "entry"}) {
-        if (has_class(node, name)) return true;
+    std::string_view classes = attribute(node, "class");
+    if (classes.empty()) return false;
+    for (std::string_view token : split_tokens(classes)) {
+        for (std::string_view name : {"entry-content", "post-content", "article-content", "entry-body", "post-entry",
+                                      "post-body", "storycontent", "entry"}) {
+            if (token == name) return true;
+        }
     }
     return false;
 }
@@ -344,6 +348,19 @@ uint32_t count_chars(std::string_view text) {
         if (!is_ascii_space(c) && (b & 0xC0) != 0x80) ++n;
     }
     return n;
+}
+
+// Elements that can hold a menu or a copyright notice of a hand-made page.
+bool is_block_candidate(const GumboNode* node) {
+    switch (tag_of(node)) {
+        case GUMBO_TAG_TABLE: case GUMBO_TAG_TBODY: case GUMBO_TAG_TR: case GUMBO_TAG_TD: case GUMBO_TAG_TH:
+        case GUMBO_TAG_DIV: case GUMBO_TAG_UL: case GUMBO_TAG_OL: case GUMBO_TAG_DL: case GUMBO_TAG_P:
+        case GUMBO_TAG_CENTER: case GUMBO_TAG_FONT: case GUMBO_TAG_SECTION: case GUMBO_TAG_MENU:
+        case GUMBO_TAG_DIR: case GUMBO_TAG_SPAN: case GUMBO_TAG_ADDRESS: case GUMBO_TAG_SMALL:
+            return true;
+        default:
+            return false;
+    }
 }
 
 class Page {
@@ -389,8 +406,12 @@ public:
 
         page.title = find_title(page);
         if (page.site_name.empty()) page.site_name = title_part_not_matching(head_.title, page.title);
-        if (page.redirect_to.empty()) drop_title_heading(page);
         if (page.kind == PageKind::article) find_article_metadata(page);
+        if (page.redirect_to.empty()) {
+            if (page.kind == PageKind::article) drop_title_heading(page);
+            drop_edge_rules(page.body);
+            if (!wordpress_ && page.kind == PageKind::article) promote_bold_paragraphs(page.body);
+        }
         page.language = find_language(page);
         page.description = find_description(page);
         return page;
@@ -711,7 +732,7 @@ private:
                     if (parts && strip_host_www(parts->host) == page_host_) done.stats.internal_links += 1;
                 }
             }
-            stats[done.node] = done.stats;
+            if (done.node == root || is_block_candidate(done.node)) stats[done.node] = done.stats;
             if (!stack.empty()) {
                 TextStats& parent = stack.back().stats;
                 parent.text += done.stats.text;
@@ -721,18 +742,6 @@ private:
             }
         }
         return stats;
-    }
-
-    static bool is_block_candidate(const GumboNode* node) {
-        switch (tag_of(node)) {
-            case GUMBO_TAG_TABLE: case GUMBO_TAG_TBODY: case GUMBO_TAG_TR: case GUMBO_TAG_TD: case GUMBO_TAG_TH:
-            case GUMBO_TAG_DIV: case GUMBO_TAG_UL: case GUMBO_TAG_OL: case GUMBO_TAG_DL: case GUMBO_TAG_P:
-            case GUMBO_TAG_CENTER: case GUMBO_TAG_FONT: case GUMBO_TAG_SECTION: case GUMBO_TAG_MENU:
-            case GUMBO_TAG_DIR: case GUMBO_TAG_SPAN: case GUMBO_TAG_ADDRESS: case GUMBO_TAG_SMALL:
-                return true;
-            default:
-                return false;
-        }
     }
 
     static bool mentions_copyright(std::string_view text) {
@@ -781,8 +790,8 @@ private:
     }
 
     // The links of an old site's menu block up to a rule (<hr>) that
-    // separates them from links about the page itself; links to this page
-    // are left out.
+    // separates them from links about the page itself; anchors within this
+    // page are left out.
     void collect_site_menu(const GumboNode* root, const DocumentBuilder& builder, std::vector<NavLink>& out) const {
         bool stop = false;
         for_each_node(root, [&](const GumboNode* n) {
@@ -795,7 +804,7 @@ private:
             if (tag_of(n) != GUMBO_TAG_A) return true;
             if (is_hidden_link(n)) return false;
             std::optional<std::string> target = builder.resolve_link(attribute(n, "href"));
-            if (!target || url::canonical_url(*target) == url::canonical_url(page_url_)) return false;
+            if (!target || is_same_page_anchor(*target)) return false;
             std::string label = collapsed_text(n, 300, /*image_alt=*/true);
             if (label.empty()) label = last_path_segment(*target);
             add_unique(out, NavLink{label, *target});
@@ -877,13 +886,13 @@ private:
                 if (title) skip_.erase(title);
             }
             if (page.description.empty()) {
-                for (size_t i = before; i < builder.document().blocks.size(); ++i) {
+                // The first post's excerpt describes the listing.
+                std::string text;
+                for (size_t i = before; i < builder.document().blocks.size() && text.size() < 4 * kDescriptionChars; ++i) {
                     const doc::Block& block = builder.document().blocks[i];
-                    if (block.kind == doc::BlockKind::paragraph) {
-                        page.description = shorten(block_text(block), kDescriptionChars);
-                        break;
-                    }
+                    if (block.kind == doc::BlockKind::paragraph) text += block_text(block) + " ";
                 }
+                page.description = shorten(collapse_whitespace(text), kDescriptionChars);
             }
         }
     }
@@ -1080,6 +1089,55 @@ private:
             }
         }
         return "";
+    }
+
+    // Rules left at the top or bottom once furniture is gone (the line
+    // above an old page's copyright notice) and rules in a row separate nothing.
+    static void drop_edge_rules(doc::Document& body) {
+        auto& blocks = body.blocks;
+        auto is_rule = [](const doc::Block& block) { return block.kind == doc::BlockKind::rule; };
+        while (!blocks.empty() && is_rule(blocks.back())) blocks.pop_back();
+        size_t lead = 0;
+        while (lead < blocks.size() && is_rule(blocks[lead])) ++lead;
+        blocks.erase(blocks.begin(), blocks.begin() + static_cast<long>(lead));
+        for (size_t i = 1; i < blocks.size();) {
+            if (is_rule(blocks[i]) && is_rule(blocks[i - 1])) {
+                blocks.erase(blocks.begin() + static_cast<long>(i));
+            } else {
+                ++i;
+            }
+        }
+    }
+
+    // Hand-made reports mark their sections with a short paragraph in bold
+    // ("<p><b>II. Protection of North Korean Refugees</b></p>"): such a
+    // paragraph becomes a heading one level below the last real heading.
+    static void promote_bold_paragraphs(doc::Document& body) {
+        int last_level = 1;
+        for (doc::Block& block : body.blocks) {
+            if (block.kind == doc::BlockKind::heading) {
+                last_level = block.level;
+                continue;
+            }
+            if (block.kind != doc::BlockKind::paragraph || block.spans.empty()) continue;
+            bool all_bold = true;
+            for (const doc::Span& span : block.spans) {
+                if (span.kind != doc::SpanKind::text || !(span.style & doc::kBold) || span.link >= 0) all_bold = false;
+            }
+            if (!all_bold) continue;
+            std::string text = block_text(block);
+            size_t chars = 0;
+            for (size_t i = 0; i < text.size();) {
+                next_code_point(text, i);
+                ++chars;
+            }
+            if (chars < 2 || chars > 120) continue;
+            char last = text.back();
+            if (last == '.' || last == ',' || last == ';') continue;
+            block.kind = doc::BlockKind::heading;
+            block.level = static_cast<uint8_t>(std::min(6, last_level + 1));
+            for (doc::Span& span : block.spans) span.style = static_cast<uint8_t>(span.style & ~doc::kBold);
+        }
     }
 
     static void drop_title_heading(ExtractedPage& page) {

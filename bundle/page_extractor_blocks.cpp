@@ -715,9 +715,12 @@ void DocumentBuilder::add_text(Sink& sink, std::string_view text, Inline ctx) {
                 piece += ' ';
             } else if (!sink.spans.empty() && sink.spans.back().kind == doc::SpanKind::text) {
                 doc::Span& last = sink.spans.back();
-                // The space goes with the plain side, so a link's underline
-                // does not run into it.
-                if (last.link == -1 || (last.link == ctx.link && last.style == ctx.style)) {
+                // The space goes to the plainer side: not under a link's
+                // underline, not raised, lowered or in code type.
+                auto oddness = [](uint8_t style, int32_t link) {
+                    return (link >= 0 ? 2 : 0) + ((style & (doc::kSuperscript | doc::kSubscript | doc::kCode)) ? 1 : 0);
+                };
+                if (oddness(last.style, last.link) <= oddness(ctx.style, ctx.link)) {
                     last.text += ' ';
                     ++text_bytes_;
                 } else {

@@ -72,23 +72,66 @@ bool is_furniture_token(std::string_view token) {
     return false;
 }
 
-bool has_furniture_name(const GumboNode* node) {
-    std::string id = ascii_lower(attribute(node, "id"));
-    if (is_furniture_token(id)) return true;
-    std::string classes = ascii_lower(attribute(node, "class"));
-    for (std::string_view token : split_tokens(classes)) {
-        if (is_furniture_token(token)) return true;
+// Calls `visit` with each whitespace-separated token of `text`, lower-cased,
+// until it returns true; returns whether one did. No allocation for tokens
+// of ordinary length.
+template <class Visit>
+bool any_lower_token(std::string_view text, Visit visit) {
+    char buffer[96];
+    size_t i = 0;
+    while (i < text.size()) {
+        while (i < text.size() && is_ascii_space(text[i])) ++i;
+        size_t begin = i;
+        while (i < text.size() && !is_ascii_space(text[i])) ++i;
+        if (i == begin) break;
+        std::string_view token = text.substr(begin, i - begin);
+        if (token.size() <= sizeof buffer) {
+            for (size_t k = 0; k < token.size(); ++k) {
+                char c = token[k];
+                buffer[k] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+            }
+            if (visit(std::string_view(buffer, token.size()))) return true;
+        } else if (visit(std::string_view(ascii_lower(token)))) {
+            return true;
+        }
     }
     return false;
 }
 
-bool is_hidden(const GumboNode* node) {
-    if (has_attribute(node, "hidden")) return true;
-    if (equals_ignoring_case(attribute(node, "aria-hidden"), "true")) return true;
-    std::string_view style = attribute(node, "style");
-    if (style.empty()) return false;
+// The attributes that decide whether an element is furniture, read in one pass.
+struct FurnitureAttributes {
+    std::string_view id, class_name, style, role, aria_hidden;
+    bool hidden = false;
+};
+
+FurnitureAttributes furniture_attributes(const GumboNode* node) {
+    FurnitureAttributes out;
+    const GumboVector& attributes = node->v.element.attributes;
+    for (unsigned i = 0; i < attributes.length; ++i) {
+        const auto* attr = static_cast<const GumboAttribute*>(attributes.data[i]);
+        const char* name = attr->name;
+        const char* value = attr->value ? attr->value : "";
+        if (std::strcmp(name, "class") == 0) out.class_name = value;
+        else if (std::strcmp(name, "id") == 0) out.id = value;
+        else if (std::strcmp(name, "style") == 0) out.style = value;
+        else if (std::strcmp(name, "role") == 0) out.role = value;
+        else if (std::strcmp(name, "aria-hidden") == 0) out.aria_hidden = value;
+        else if (std::strcmp(name, "hidden") == 0) out.hidden = true;
+    }
+    return out;
+}
+
+bool has_furniture_name(const FurnitureAttributes& attrs) {
+    if (any_lower_token(attrs.id, is_furniture_token)) return true;
+    return any_lower_token(attrs.class_name, is_furniture_token);
+}
+
+bool is_hidden(const FurnitureAttributes& attrs) {
+    if (attrs.hidden) return true;
+    if (equals_ignoring_case(attrs.aria_hidden, "true")) return true;
+    if (attrs.style.empty()) return false;
     std::string compact;
-    for (char c : style) {
+    for (char c : attrs.style) {
         if (!is_ascii_space(c)) compact += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     }
     return compact.find("display:none") != std::string::npos ||
@@ -116,15 +159,25 @@ const GumboVector* children_of(const GumboNode* node) {
     return nullptr;
 }
 
+// gumbo lower-cases the attribute names of HTML elements, so a plain
+// comparison finds them (and is much cheaper than gumbo_get_attribute's
+// strcasecmp on pages of a million elements).
+static const GumboAttribute* find_attribute(const GumboNode* node, const char* name) {
+    if (!is_element(node)) return nullptr;
+    const GumboVector& attributes = node->v.element.attributes;
+    for (unsigned i = 0; i < attributes.length; ++i) {
+        const auto* attr = static_cast<const GumboAttribute*>(attributes.data[i]);
+        if (std::strcmp(attr->name, name) == 0) return attr;
+    }
+    return nullptr;
+}
+
 std::string_view attribute(const GumboNode* node, const char* name) {
-    if (!is_element(node)) return {};
-    const GumboAttribute* found = gumbo_get_attribute(&node->v.element.attributes, name);
+    const GumboAttribute* found = find_attribute(node, name);
     return found && found->value ? std::string_view(found->value) : std::string_view();
 }
 
-bool has_attribute(const GumboNode* node, const char* name) {
-    return is_element(node) && gumbo_get_attribute(&node->v.element.attributes, name) != nullptr;
-}
+bool has_attribute(const GumboNode* node, const char* name) { return find_attribute(node, name) != nullptr; }
 
 std::vector<std::string_view> split_tokens(std::string_view text) {
     std::vector<std::string_view> tokens;
@@ -139,8 +192,13 @@ std::vector<std::string_view> split_tokens(std::string_view text) {
 }
 
 bool has_token(const GumboNode* node, const char* attr, std::string_view token) {
-    for (std::string_view t : split_tokens(attribute(node, attr))) {
-        if (equals_ignoring_case(t, token)) return true;
+    std::string_view text = attribute(node, attr);
+    size_t i = 0;
+    while (i < text.size()) {
+        while (i < text.size() && is_ascii_space(text[i])) ++i;
+        size_t begin = i;
+        while (i < text.size() && !is_ascii_space(text[i])) ++i;
+        if (i > begin && equals_ignoring_case(text.substr(begin, i - begin), token)) return true;
     }
     return false;
 }
@@ -148,8 +206,9 @@ bool has_token(const GumboNode* node, const char* attr, std::string_view token) 
 bool has_class(const GumboNode* node, std::string_view class_name) { return has_token(node, "class", class_name); }
 
 bool id_or_class_contains(const GumboNode* node, std::string_view part) {
-    return ascii_lower(attribute(node, "id")).find(part) != std::string::npos ||
-           ascii_lower(attribute(node, "class")).find(part) != std::string::npos;
+    auto contains_part = [&](std::string_view token) { return token.find(part) != std::string_view::npos; };
+    return any_lower_token(attribute(node, "id"), contains_part) ||
+           any_lower_token(attribute(node, "class"), contains_part);
 }
 
 std::string ascii_lower(std::string_view text) {
@@ -296,16 +355,16 @@ bool is_furniture(const GumboNode* node) {
         }) != nullptr;
         if (!in_content) return true;
     }
-    if (is_hidden(node)) return true;
-    std::string_view role = attribute(node, "role");
-    if (!role.empty()) {
-        std::string r = ascii_lower(role);
+    if (node->v.element.attributes.length == 0) return false;
+    const FurnitureAttributes attrs = furniture_attributes(node);
+    if (is_hidden(attrs)) return true;
+    if (!attrs.role.empty()) {
         for (std::string_view furniture : {"navigation", "banner", "contentinfo", "complementary", "search", "menu",
                                            "menubar", "dialog", "alertdialog", "toolbar"}) {
-            if (r == furniture) return true;
+            if (equals_ignoring_case(attrs.role, furniture)) return true;
         }
     }
-    return has_furniture_name(node);
+    return has_furniture_name(attrs);
 }
 
 }  // namespace sitepack::build::detail

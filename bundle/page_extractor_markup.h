@@ -20,7 +20,7 @@ namespace sitepack::build::detail {
 
 struct MarkupLimits {
     int max_open_elements = 256;      // elements open at once (html/head/body not counted)
-    int max_formatting_elements = 48; // unclosed b/i/font/a/... remembered for reconstruction
+    int max_formatting_elements = 16; // unclosed b/i/font/a/... remembered for reconstruction
     int max_attributes = 64;          // attributes kept per tag
 };
 

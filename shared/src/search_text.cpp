@@ -132,13 +132,24 @@ std::string match_expression(std::string_view typed, bool last_is_prefix) {
         next_code_point(word, 0, first);
         if (!expression.empty()) expression += " AND ";
         if (is_cjk(first)) {
-            // The bigrams of the run, as a phrase; a lone character can only
-            // match as the first half of an indexed bigram, hence the prefix.
+            // Every bigram of the run must occur. The index keeps no
+            // positions (detail=column, a third of the size), so adjacency
+            // is not checked; bigrams of one short run rarely occur apart.
+            // A lone character can only match as the first half of an
+            // indexed bigram, hence the prefix.
             std::string bigrams = index_text(word);
-            while (!bigrams.empty() && bigrams.back() == ' ') bigrams.pop_back();
-            while (!bigrams.empty() && bigrams.front() == ' ') bigrams.erase(0, 1);
-            bool single = bigrams.find(' ') == std::string::npos && bigrams == word;
-            expression += "\"" + bigrams + "\"" + (single ? "*" : "");
+            size_t start = 0;
+            bool first_bigram = true;
+            while (start < bigrams.size()) {
+                size_t end = bigrams.find(' ', start);
+                if (end == std::string::npos) end = bigrams.size();
+                if (end > start) {
+                    std::string bigram = bigrams.substr(start, end - start);
+                    expression += (first_bigram ? "\"" : " AND \"") + bigram + "\"" + (bigram == word ? "*" : "");
+                    first_bigram = false;
+                }
+                start = end + 1;
+            }
         } else {
             expression += "\"" + word + "\"";
             if (last_is_prefix && i + 1 == words.size()) expression += "*";

@@ -626,7 +626,7 @@ TEST_CASE("the sample site builds, and every reading command works on its bundle
     CHECK(contains(info.out, "base URL:   https://www.northkoreanrefugees.com/\n"));
     CHECK(contains(info.out, "languages:  en, ja\n"));
 
-    auto page = run_cli({"cat", out, "http://northkoreanrefugees.com/2020/02/20/why-she-had-to-flee-from-north-korea/"});
+    auto page = run_cli({"cat", out, "http://www.northkoreanrefugees.com/2020/02/20/why-she-had-to-flee-from-north-korea/index.html"});
     CHECK(page.status == kExitOk);
     CHECK(page.out.rfind("Why she had to flee from North Korea\n====", 0) == 0);
     CHECK(contains(page.out, "date:    2020-02-20\n"));

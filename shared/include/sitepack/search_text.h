@@ -4,8 +4,8 @@
 // and removes diacritics: right for English, useless for Japanese or Chinese
 // (no spaces) and weak for Korean (particles glued to words). So CJK runs are
 // rewritten as overlapping bigrams ("北朝鮮" -> "北朝 朝鮮") both when a page
-// is indexed and when a query is made; a CJK query becomes a phrase of its
-// bigrams, which matches the run wherever it appears. The bundle keeps using
+// is indexed and when a query is made; a CJK query requires all of its
+// bigrams. The bundle keeps using
 // the built-in tokenizer, so the plain sqlite3 shell can still query it.
 #pragma once
 
@@ -30,7 +30,7 @@ std::vector<std::string> query_words(std::string_view typed);
 
 // An FTS5 MATCH expression requiring every word of `typed`: each Latin word
 // as a quoted token (the last one as a prefix when `last_is_prefix`), each
-// CJK run as the phrase of its bigrams. "" when `typed` has no words.
+// CJK run as all of its bigrams. "" when `typed` has no words.
 std::string match_expression(std::string_view typed, bool last_is_prefix = false);
 
 struct Snippet {
