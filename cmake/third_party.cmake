@@ -41,3 +41,27 @@ target_link_libraries(sp_zstd_compress PUBLIC sp_zstd_decompress)
 target_compile_options(sp_zstd_compress PRIVATE -w)
 
 set(SITEPACK_IMGUI_DIR "${SITEPACK_DEPS_DIR}/imgui")
+
+# Dear ImGui 1.92 (dynamic font atlas: CJK glyphs are rasterised on demand).
+# The core library holds no backend; each platform entry adds its own.
+function(sitepack_add_imgui)
+  if(TARGET sp_imgui)
+    return()
+  endif()
+  if(NOT EXISTS "${SITEPACK_IMGUI_DIR}/imgui.cpp")
+    message(FATAL_ERROR "${SITEPACK_IMGUI_DIR}/imgui.cpp is missing: run scripts/deps.sh first")
+  endif()
+  add_library(sp_imgui STATIC
+    "${SITEPACK_IMGUI_DIR}/imgui.cpp" "${SITEPACK_IMGUI_DIR}/imgui_draw.cpp"
+    "${SITEPACK_IMGUI_DIR}/imgui_tables.cpp" "${SITEPACK_IMGUI_DIR}/imgui_widgets.cpp")
+  target_include_directories(sp_imgui SYSTEM PUBLIC "${SITEPACK_IMGUI_DIR}")
+  # No obsolete APIs, and no demo window code in the reader.
+  target_compile_definitions(sp_imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS IMGUI_DISABLE_DEMO_WINDOWS)
+  target_compile_options(sp_imgui PRIVATE -w)
+
+  add_library(sp_imgui_glfw_gl3 STATIC
+    "${SITEPACK_IMGUI_DIR}/backends/imgui_impl_glfw.cpp" "${SITEPACK_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp")
+  target_include_directories(sp_imgui_glfw_gl3 SYSTEM PUBLIC "${SITEPACK_IMGUI_DIR}/backends")
+  target_link_libraries(sp_imgui_glfw_gl3 PUBLIC sp_imgui)
+  target_compile_options(sp_imgui_glfw_gl3 PRIVATE -w)
+endfunction()

@@ -2,24 +2,16 @@
 
 #include <algorithm>
 
+#include "sitepack/text_width.h"
+
 namespace sitepack::search {
 namespace {
 
-// Decodes one UTF-8 sequence at text[pos]; returns its length (at least 1)
-// and sets `cp` (U+FFFD for a malformed sequence).
+// Decodes the character at text[pos]; returns its length (at least 1).
 size_t next_code_point(std::string_view text, size_t pos, char32_t& cp) {
-    auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-    unsigned char lead = byte(pos);
-    size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
-    if (length == 0 || pos + length > text.size()) { cp = 0xFFFD; return 1; }
-    if (length == 1) { cp = lead; return 1; }
-    char32_t value = lead & (0x7F >> length);
-    for (size_t i = 1; i < length; ++i) {
-        if ((byte(pos + i) & 0xC0) != 0x80) { cp = 0xFFFD; return 1; }
-        value = (value << 6) | (byte(pos + i) & 0x3F);
-    }
-    cp = value;
-    return length;
+    text::DecodedChar decoded = text::decode_utf8(text, pos);
+    cp = decoded.code_point;
+    return decoded.length;
 }
 
 bool is_word_char(char32_t cp) {
