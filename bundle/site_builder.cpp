@@ -21,6 +21,7 @@
 
 #include "bundle_writer.h"
 #include "charset.h"
+#include "font_subset.h"
 #include "image_probe.h"
 #include "mirror_reader.h"
 #include "page_extractor.h"
@@ -316,7 +317,7 @@ std::string train_dictionary(const std::vector<std::string>& bodies) {
     constexpr size_t kMaxTrainingBytes = 16 * 1024 * 1024;
     size_t total = 0;
     for (const std::string& body : bodies) total += body.size();
-    if (bodies.size() < 16 || total < 32 * 1024) return "";
+    if (bodies.size() < 16 || total < 16 * 1024) return "";
     // Evenly spaced pages, so the sample is the same for the same input.
     size_t stride = std::max<size_t>(1, total / kMaxTrainingBytes + 1);
     std::string samples;
@@ -541,6 +542,7 @@ Result<BuildSummary> build_bundle(const BuildOptions& options) {
 
         std::map<std::pair<std::string, std::string>, int64_t> term_ids;
         int64_t articles = 0, listings = 0;
+        CharacterSet used_characters;  // fonts: every character a reader may draw (font_subset.h)
         for (size_t i = 0; i < pages.size(); ++i) {
             const PageEntry& entry = pages[i];
             const ExtractedPage& page = entry.page;
@@ -565,6 +567,12 @@ Result<BuildSummary> build_bundle(const BuildOptions& options) {
             summary.body_compressed_bytes += static_cast<int64_t>(row.body.size());
             summary.largest_body_bytes = std::max(summary.largest_body_bytes, row.body_size);
             if (Status done = writer.add_page(row); !done) return done;
+            // fonts: the characters of the page's title, metadata, terms and navigation labels.
+            for (const std::string* text : {&row.url, &row.title, &row.author, &row.description})
+                used_characters.add_utf8(*text);
+            for (const auto* names : {&page.categories, &page.tags, &page.navigation.menu, &page.navigation.categories,
+                                      &page.navigation.archives})
+                for (const NavLink& name : *names) used_characters.add_utf8(name.label);
             if (article)
                 if (Status done = writer.add_search_text(id, search::index_text(row.title), search_bodies[i]); !done) return done;
 
@@ -586,6 +594,7 @@ Result<BuildSummary> build_bundle(const BuildOptions& options) {
             if (Status done = add_terms(page.tags, "tag"); !done) return done;
 
             Result<doc::Document> document = doc::decode_document(bodies[i]);
+            if (document) used_characters.add_document(document.value());  // fonts: the body's text
             if (document)
                 for (size_t k = 0; k < document->links.size(); ++k) {
                     const doc::Link& link = document->links[k];
@@ -666,6 +675,17 @@ Result<BuildSummary> build_bundle(const BuildOptions& options) {
         };
         for (const auto& [key, value] : metadata)
             if (Status done = writer.add_metadata(key, value); !done) return done;
+
+        // fonts: Noto Sans and Noto Sans CJK cut to the bundle's characters (font_subset.h).
+        if (options.progress) options.progress("subsetting fonts", 0, 0);
+        used_characters.add_utf8(site_name);
+        std::vector<std::string> language_tags;
+        for (const auto& entry : language_order) language_tags.push_back(entry.second);
+        FontSubsets fonts = subset_fonts(used_characters, FontSubsetOptions{"", cjk_family_for_languages(language_tags)});
+        for (const SubsetFont& font : fonts.fonts)
+            if (Status done = writer.add_font(font.face, font.family, font.content); !done) return done;
+        if (options.warn)
+            for (const std::string& warning : fonts.warnings) options.warn("fonts: " + warning);
         if (options.progress) options.progress("finishing", 0, 0);
         return writer.finish();
     }();
