@@ -9,6 +9,7 @@
 #include "sitepack/bundle_format.h"
 #include "sitepack/search_text.h"
 #include "sitepack/url.h"
+#include "search_rank.h"
 
 namespace sitepack {
 
@@ -173,6 +174,8 @@ Result<Bundle> Bundle::open(const std::string& path) {
     if (sqlite3_open_v2(sqlite_uri(path).c_str(), &state->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr) != SQLITE_OK)
         return Error{ErrorCode::io, path + ": cannot open: " + sqlite3_errmsg(state->db)};
     sqlite3* db = state->db;
+    if (!search::register_rank_function(db))
+        return Error{ErrorCode::internal, "this build of SQLite has no FTS5, so bundles cannot be searched"};
 
     int64_t application_id = 0, version = 0;
     if (Status read = read_pragma(db, path, "PRAGMA application_id", application_id); !read) return read.error();
@@ -357,7 +360,7 @@ Result<SearchResults> Bundle::search(std::string_view query, int64_t offset, int
     Statement rows;
     // Titles weigh ten times as much as body text.
     if (Status prepared = rows.prepare(state_->db,
-                                       "SELECT p.id, p.url, p.title, coalesce(p.published,''), bm25(search, 10.0, 1.0) AS score"
+                                       "SELECT p.id, p.url, p.title, coalesce(p.published,''), sitepack_rank(search, 10.0, 1.0) AS score"
                                        " FROM search JOIN pages p ON p.id = search.rowid"
                                        " WHERE search MATCH ? ORDER BY score, p.id LIMIT ? OFFSET ?");
         !prepared)
@@ -412,6 +415,28 @@ Result<ImageRecord> Bundle::image(int64_t image_id) const {
     return image;
 }
 
+// fonts: the embedded font subsets.
+Result<std::vector<FontRecord>> Bundle::fonts() const {
+    std::vector<FontRecord> fonts;
+    Statement exists;
+    if (Status prepared = exists.prepare(state_->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'fonts'"); !prepared)
+        return prepared.error();
+    int step = exists.step();
+    if (step == SQLITE_DONE) return fonts;  // a bundle made before fonts were embedded
+    if (step != SQLITE_ROW) return query_failed(state_->info, state_->db, "looking for the fonts");
+    Statement rows;
+    if (Status prepared = rows.prepare(state_->db, "SELECT face, family, content, content_hash FROM fonts ORDER BY id"); !prepared)
+        return prepared.error();
+    while ((step = rows.step()) == SQLITE_ROW) {
+        FontRecord font{rows.text(0), rows.text(1), std::string(rows.blob(2))};
+        if (content_hash(font.content) != rows.text(3))
+            return Error{ErrorCode::corrupt, "font " + font.face + " is damaged: its bytes do not match the stored hash"};
+        fonts.push_back(std::move(font));
+    }
+    if (step != SQLITE_DONE) return query_failed(state_->info, state_->db, "reading the fonts");
+    return fonts;
+}
+
 Result<std::vector<Term>> Bundle::terms(std::string_view kind) const {
     Statement rows;
     if (Status prepared = rows.prepare(state_->db,
@@ -445,6 +470,11 @@ Result<std::vector<PageRecord>> Bundle::pages_with_term(int64_t term_id) const {
 
 // [SECTION] Verification -----------------------------------------------------
 Result<VerifyReport> Bundle::verify(const std::function<void(int64_t, int64_t)>& progress) const {
+    return verify(progress, {});
+}
+
+Result<VerifyReport> Bundle::verify(const std::function<void(int64_t, int64_t)>& progress,
+                                    const std::function<bool()>& should_stop) const {
     VerifyReport report;
     sqlite3* db = state_->db;
 
@@ -467,6 +497,7 @@ Result<VerifyReport> Bundle::verify(const std::function<void(int64_t, int64_t)>&
         return report;
     }
     while ((step = pages.step()) == SQLITE_ROW) {
+        if (should_stop && should_stop()) return report;
         Result<doc::Document> document = read_document(pages.integer(0));
         if (!document) report.problems.push_back({"page " + pages.text(1), document.error().message});
         ++report.pages_checked;
@@ -480,6 +511,7 @@ Result<VerifyReport> Bundle::verify(const std::function<void(int64_t, int64_t)>&
         return report;
     }
     while ((step = images.step()) == SQLITE_ROW) {
+        if (should_stop && should_stop()) return report;
         Result<ImageRecord> image = this->image(images.integer(0));
         if (!image) report.problems.push_back({"image " + images.text(1), image.error().message});
         ++report.images_checked;
@@ -491,6 +523,89 @@ Result<VerifyReport> Bundle::verify(const std::function<void(int64_t, int64_t)>&
         report.problems.push_back({"database", "the metadata counts " + std::to_string(state_->info.page_count) +
                                                    " pages but the page table holds " + std::to_string(report.pages_checked)});
     return report;
+}
+
+// [SECTION] Browsing: kinds, terms of a page, months, backlinks ---------------
+namespace {
+
+Result<std::vector<PageRecord>> collect_pages(Statement& rows, const BundleInfo& info, sqlite3* db, const char* doing) {
+    std::vector<PageRecord> pages;
+    int step;
+    while ((step = rows.step()) == SQLITE_ROW) pages.push_back(read_page_row(rows));
+    if (step != SQLITE_DONE) return query_failed(info, db, doing);
+    return pages;
+}
+
+}  // namespace
+
+Result<std::vector<PageRecord>> Bundle::list_pages(int64_t offset, int64_t limit, bool by_date, std::string_view kind) const {
+    Statement rows;
+    std::string sql = std::string("SELECT ") + kPageColumns + " FROM pages WHERE ?3 = '' OR kind = ?3 ORDER BY " +
+                      (by_date ? "published DESC NULLS LAST, url" : "url") + " LIMIT ?1 OFFSET ?2";
+    if (Status prepared = rows.prepare(state_->db, sql.c_str()); !prepared) return prepared.error();
+    rows.bind(1, limit);
+    rows.bind(2, offset);
+    rows.bind(3, kind);
+    return collect_pages(rows, state_->info, state_->db, "listing pages");
+}
+
+Result<std::vector<Term>> Bundle::page_terms(int64_t page_id) const {
+    Statement rows;
+    if (Status prepared = rows.prepare(state_->db,
+                                       "SELECT t.id, t.kind, t.name, coalesce(t.url,''),"
+                                       " (SELECT count(*) FROM page_terms c WHERE c.term_id = t.id)"
+                                       " FROM page_terms pt JOIN terms t ON t.id = pt.term_id"
+                                       " WHERE pt.page_id = ? ORDER BY t.kind, t.name");
+        !prepared)
+        return prepared.error();
+    rows.bind(1, page_id);
+    std::vector<Term> terms;
+    int step;
+    while ((step = rows.step()) == SQLITE_ROW)
+        terms.push_back(Term{rows.integer(0), rows.text(1), rows.text(2), rows.text(3), rows.integer(4)});
+    if (step != SQLITE_DONE) return query_failed(state_->info, state_->db, "reading a page's categories and tags");
+    return terms;
+}
+
+Result<std::vector<MonthCount>> Bundle::months() const {
+    Statement rows;
+    if (Status prepared = rows.prepare(state_->db,
+                                       "SELECT substr(published, 1, 7) AS month, count(*) FROM pages"
+                                       " WHERE kind = 'article' AND published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'"
+                                       " GROUP BY month ORDER BY month DESC");
+        !prepared)
+        return prepared.error();
+    std::vector<MonthCount> months;
+    int step;
+    while ((step = rows.step()) == SQLITE_ROW) months.push_back(MonthCount{rows.text(0), rows.integer(1)});
+    if (step != SQLITE_DONE) return query_failed(state_->info, state_->db, "listing the months");
+    return months;
+}
+
+Result<std::vector<PageRecord>> Bundle::pages_in_month(std::string_view month) const {
+    bool well_formed = month.size() == 7 && month[4] == '-';
+    for (size_t i = 0; well_formed && i < month.size(); ++i)
+        if (i != 4 && (month[i] < '0' || month[i] > '9')) well_formed = false;
+    if (!well_formed)
+        return Error{ErrorCode::invalid_argument, "\"" + std::string(month) + "\" is not a month: write it as YYYY-MM, e.g. 2023-10"};
+    Statement rows;
+    // A range on the published index: "2023-10" <= "2023-10-21..." < "2023-10~".
+    std::string sql = std::string("SELECT ") + kPageColumns +
+                      " FROM pages WHERE kind = 'article' AND published >= ?1 AND published < ?1 || '~'"
+                      " ORDER BY published DESC, url";
+    if (Status prepared = rows.prepare(state_->db, sql.c_str()); !prepared) return prepared.error();
+    rows.bind(1, month);
+    return collect_pages(rows, state_->info, state_->db, "listing a month's pages");
+}
+
+Result<std::vector<PageRecord>> Bundle::backlinks(int64_t page_id) const {
+    Statement rows;
+    std::string sql = std::string("SELECT ") + kPageColumns +
+                      " FROM pages WHERE id IN (SELECT page_id FROM links WHERE target = 'internal' AND target_id = ?1)"
+                      " AND id != ?1 ORDER BY url";
+    if (Status prepared = rows.prepare(state_->db, sql.c_str()); !prepared) return prepared.error();
+    rows.bind(1, page_id);
+    return collect_pages(rows, state_->info, state_->db, "finding the pages that link here");
 }
 
 }  // namespace sitepack

@@ -665,7 +665,7 @@ TEST_CASE("layout of random text keeps every character and stays within the widt
     const FakeMetrics metrics;
     const std::vector<std::string> words = {"a", "word", "longerword", "漢字", "かな。", "「引用」", "x\u00A0y", "(paren)",
                                             "https://example.org/some/long/path?query=1&other=2", "é", "e\u0301",
-                                            "end.", "🙂", "tab\there", "bad\xFFbyte"};
+                                            "end.", "🙂", "tab\there", "bad\xFF" "byte"};
     std::mt19937 random(12345);
     for (int round = 0; round < 300; ++round) {
         std::vector<doc::Span> spans;
@@ -739,8 +739,12 @@ TEST_CASE("layout survives hostile documents") {
             CHECK(std::isfinite(run.x));
             CHECK(std::isfinite(run.y));
         }
-        CHECK(run_with_text(layout, "level 0") != nullptr);
-        CHECK(!layout.find_matches("c", metrics).empty());
+        // Blocks nested deeper than doc::kMaxDepth are left out.
+        CHECK(layout.find_matches("level 199", metrics).size() == 1);
+        CHECK(layout.find_matches("level 0", metrics).empty());
+        CHECK(layout.find_matches("bottom", metrics).empty());
+        CHECK(!layout.find_matches("wide", metrics).empty());
+        CHECK(!layout.find_matches("bigger", metrics).empty());
         CHECK(layout.link_at(1, 1) == -1);
         const VisibleItems all = layout.visible_range(-1, layout.height() + 1);
         CHECK(all.runs.size() == layout.runs().size());

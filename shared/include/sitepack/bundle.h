@@ -77,6 +77,13 @@ struct ImageRecord {
     std::string content;      // the original bytes
 };
 
+// An embedded font: a subset holding the bundle's characters (fonts table).
+struct FontRecord {
+    std::string face;         // "regular", "bold", "italic", "bold-italic", "cjk-regular", "cjk-bold"
+    std::string family;       // e.g. "Noto Sans", "Noto Sans CJK JP"
+    std::string content;      // the font file (TrueType or CFF OpenType)
+};
+
 struct Term {
     int64_t id = 0;
     std::string kind;         // "category" or "tag"
@@ -90,7 +97,7 @@ struct SearchHit {
     std::string url;
     std::string title;
     std::string published;
-    double score = 0;                 // bm25: lower is better
+    double score = 0;                 // lower is better
     std::string snippet;              // a window of the page's text around the matches
     // Byte ranges [first, second) of `snippet` that matched a query word.
     std::vector<std::pair<size_t, size_t>> highlights;
@@ -106,6 +113,12 @@ struct SearchResults {
 struct VerifyProblem {
     std::string what;     // "page https://.../x/", "image https://...", "database"
     std::string message;  // what is wrong
+};
+
+// Articles published in one month, for the month archive.
+struct MonthCount {
+    std::string month;        // "2023-10"
+    int64_t page_count = 0;
 };
 
 struct VerifyReport {
@@ -147,11 +160,16 @@ public:
     Result<std::vector<PageRecord>> suggest_titles(std::string_view prefix, int limit) const;
 
     // Full-text search over titles and bodies (articles only), ranked by
-    // bm25 with titles weighing more; English words and CJK text. An empty
+    // BM25 with titles weighing more; English words and CJK text. An empty
     // or wordless query gives zero hits, not an error.
     Result<SearchResults> search(std::string_view query, int64_t offset, int64_t limit) const;
 
     Result<ImageRecord> image(int64_t image_id) const;
+
+    // The embedded fonts, in the order of FontRecord::face above; empty when
+    // the bundle has none (built without fonts, or before the fonts table).
+    // corrupt when a font does not match its stored hash.
+    Result<std::vector<FontRecord>> fonts() const;
 
     // Categories and tags with their page counts; kind "" gives both.
     Result<std::vector<Term>> terms(std::string_view kind) const;
@@ -160,6 +178,24 @@ public:
     // Checks SQLite's integrity and every page and image against its hash.
     // `progress(done, total)` is called as it goes (may be empty).
     Result<VerifyReport> verify(const std::function<void(int64_t, int64_t)>& progress = {}) const;
+    // The same, stopping early (with the report so far) once `should_stop()`
+    // returns true; it is asked before each page and image.
+    Result<VerifyReport> verify(const std::function<void(int64_t, int64_t)>& progress,
+                                const std::function<bool()>& should_stop) const;
+
+    // Pages of one kind ("article", "listing"; "" for both), as list_pages.
+    Result<std::vector<PageRecord>> list_pages(int64_t offset, int64_t limit, bool by_date, std::string_view kind) const;
+
+    // The categories and tags of one page, categories first, by name.
+    Result<std::vector<Term>> page_terms(int64_t page_id) const;
+
+    // Months in which articles were published, newest first, with how many.
+    Result<std::vector<MonthCount>> months() const;
+    // Articles published in `month` ("2023-10"), newest first.
+    Result<std::vector<PageRecord>> pages_in_month(std::string_view month) const;
+
+    // Pages whose bodies link to `page_id` ("what links here"), by URL.
+    Result<std::vector<PageRecord>> backlinks(int64_t page_id) const;
 
 private:
     struct State;

@@ -1,0 +1,74 @@
+// platform.h: what the reader's views need from the machine they run on.
+//
+// shared/ui never includes a platform header (no GLFW, GL, emscripten or
+// POSIX), so the same views compile natively and to WebAssembly. Everything
+// that touches files, the window, the GPU or other programs goes through
+// these small interfaces, implemented by native/ (and later by the web
+// entry). shared/ui sees only strings and ImGui texture ids.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "imgui.h"
+#include "sitepack/result.h"
+
+namespace sitepack::ui {
+
+struct DirectoryEntry {
+    std::string name;        // file name without its folder
+    bool is_directory = false;
+    int64_t size = 0;        // bytes, 0 for folders
+};
+
+// Fonts the platform can offer when a bundle carries none (system fonts on
+// a desktop). Empty strings mean "not available". The bytes must stay alive
+// as long as the ImGui font atlas uses them.
+struct FontFiles {
+    std::string regular, bold, italic, bold_italic;  // a Latin text face
+    std::string cjk;                                 // a face with kana, kanji and Hangul
+    std::string cjk_bold;                            // its bold weight ("" = use cjk)
+    int cjk_face_index = 0;                          // face inside a .ttc collection
+    std::string mono;                                // for preformatted text
+    std::string source;                              // where they came from, for the info page
+};
+
+class Platform {
+public:
+    virtual ~Platform() = default;
+
+    // The user's settings, bookmarks and history live in named files of the
+    // user's config folder (never beside the bundle: it may be read-only).
+    // read_config gives not_found for a file never written.
+    virtual Result<std::string> read_config(const std::string& name) = 0;
+    virtual Status write_config(const std::string& name, const std::string& contents) = 0;
+    virtual std::string config_folder() const = 0;  // shown in the info panel
+
+    // For the in-app file chooser.
+    virtual Result<std::vector<DirectoryEntry>> list_directory(const std::string& path) = 0;
+    virtual std::string home_folder() const = 0;
+    virtual char path_separator() const = 0;
+
+    // Hands an external address to the system browser. Only ever called on
+    // an explicit action of the reader (a button), never on a plain click.
+    virtual Status open_in_browser(const std::string& url) = 0;
+
+    // Wakes the event loop from another thread (a core response arrived).
+    virtual void wake() = 0;
+
+    // Fallback fonts when the bundle has none.
+    virtual FontFiles system_fonts() = 0;
+};
+
+// Creates GPU textures for decoded images. ImGui 1.92's OpenGL3 backend
+// draws an ImTextureID as a GL texture name; making one is platform code.
+class TextureFactory {
+public:
+    virtual ~TextureFactory() = default;
+    // `rgba` holds width*height*4 bytes. Returns ImTextureID_Invalid on failure.
+    virtual ImTextureID create_rgba(const unsigned char* rgba, int width, int height) = 0;
+    virtual void destroy(ImTextureID texture) = 0;
+};
+
+}  // namespace sitepack::ui

@@ -1,0 +1,70 @@
+// reader_app.h: the reader's whole user interface, drawn with Dear ImGui.
+//
+// The native entry (and later the web entry) owns the window, the GL
+// context and the ImGui context; each frame it calls before_new_frame(),
+// starts an ImGui frame, calls frame(), renders, then after_render(). The
+// app talks to the bundle only through asynchronous requests, so frame()
+// never waits on I/O; its return value says whether another frame is needed
+// soon (scrolling, a pending request) or the loop may sleep until input.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sitepack/result.h"
+#include "sitepack/ui/platform.h"
+
+namespace sitepack::ui {
+
+class ReaderApp {
+public:
+    // `ui_scale` is the monitor's content scale (1 on ordinary screens, 2 on HiDPI).
+    ReaderApp(Platform& platform, TextureFactory& textures, float ui_scale);
+    ~ReaderApp();
+    ReaderApp(const ReaderApp&) = delete;
+    ReaderApp& operator=(const ReaderApp&) = delete;
+
+    // Opens a bundle (asynchronously); failures are shown in the window.
+    void open_bundle(const std::string& path);
+    // Shows the in-app file chooser, starting in `folder` ("" = home).
+    void show_file_chooser(const std::string& folder);
+    // The bundle opened last time (from the settings), "" when none.
+    std::string last_bundle_path() const;
+
+    // Loads or reloads fonts; only between frames (before ImGui::NewFrame).
+    void before_new_frame();
+    // Builds the frame. Returns true when another frame is wanted soon.
+    bool frame();
+    // Serves pending core requests (bounded time); call after rendering.
+    void after_render();
+    // Saves settings (last page, scroll position); call before exiting.
+    void shutdown();
+
+    std::string window_title() const;
+
+    // [SECTION] Automation (sitepack-reader --script). Each call starts an
+    // action; idle() tells when its effects are settled and on screen.
+    bool idle() const;
+    Status script_open(const std::string& url);
+    Status script_click(const std::string& link_text);
+    Status script_search(const std::string& query);
+    Status script_result(int number);           // 1-based, on the current results page
+    Status script_back();
+    Status script_forward();
+    Status script_home();
+    Status script_scroll(float pixels);
+    Status script_zoom(int steps);
+    Status script_theme(const std::string& name);  // "light" or "dark"
+    Status script_find(const std::string& text);   // find in page
+    Status script_key(const std::string& key);     // "PageDown", "End", "Alt+Left", ...
+    // The visible state as JSON: URL, title, headings and links on screen,
+    // search results, messages, fonts.
+    std::string dump_json() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sitepack::ui

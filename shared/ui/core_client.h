@@ -1,0 +1,100 @@
+// core_client.h: the views' only way to reach the bundle.
+//
+// Asynchronous by contract: the views post requests and collect responses
+// once per frame, never waiting on I/O inside a frame. Requests go to the
+// reading core (sitepack/reader_core.h) running on its own thread; this
+// adapter keeps the views' code free of the message variants and wakes
+// the platform's event loop when an answer is ready.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <string>
+#include <vector>
+
+#include "sitepack/bundle.h"
+#include "sitepack/document.h"
+#include "sitepack/result.h"
+
+namespace sitepack::ui {
+
+enum class RequestKind {
+    open_bundle,      // text = path
+    page_by_url,      // text = URL or path
+    page_by_id,       // number = page id
+    random_page,      // an article chosen at random
+    search,           // text = query, offset, limit
+    suggest,          // text = typed prefix, limit
+    terms,            // text = "category", "tag" or ""
+    pages_with_term,  // number = term id
+    list_pages,       // offset, limit, flag = newest first
+    image,            // number = image id
+    verify,
+    fonts,            // text = bundle path: its embedded fonts (none when it has none)
+};
+
+struct CoreRequest {
+    uint64_t id = 0;
+    RequestKind kind = RequestKind::open_bundle;
+    std::string text;
+    int64_t number = 0;
+    int64_t offset = 0;
+    int64_t limit = 0;
+    bool flag = false;
+};
+
+struct CoreResponse {
+    uint64_t id = 0;
+    RequestKind kind = RequestKind::open_bundle;
+    Status status;                       // failure: message for the reader
+    BundleInfo info;                     // open_bundle
+    PageRecord page;                     // page_* (filled even when the body is damaged, if known)
+    std::optional<doc::Document> document;
+    SearchResults search;                // search
+    std::vector<PageRecord> pages;       // suggest, pages_with_term, list_pages
+    std::vector<Term> terms;             // terms
+    ImageRecord image;                   // image
+    VerifyReport verify;                 // verify
+    std::vector<FontRecord> fonts;       // fonts
+};
+
+namespace reader_detail { struct Core; }
+
+class CoreClient {
+public:
+    // `wake` is called on the core's thread when a response is ready.
+    explicit CoreClient(std::function<void()> wake);
+    ~CoreClient();
+
+    // Queues a request; returns its id.
+    uint64_t post(CoreRequest request);
+
+    // Responses finished since the last call, in request order.
+    std::vector<CoreResponse> poll();
+
+    // True while requests are pending (the frame loop keeps drawing).
+    bool busy() const;
+
+private:
+    void read_fonts(uint64_t id, std::string path);
+
+    std::function<void()> wake_;
+    // The core has no fonts request yet: they are read once per bundle on
+    // a thread of their own, from a Bundle of its own.
+    std::thread fonts_thread_;
+    std::mutex fonts_mutex_;
+    std::vector<CoreResponse> fonts_ready_;
+    uint64_t next_fonts_id_ = uint64_t(1) << 52;
+    std::unique_ptr<reader_detail::Core> core_;
+    std::map<uint64_t, CoreRequest> waiting_;  // posted, not yet answered
+    std::vector<CoreResponse> ready_;          // answered, for the next poll()
+    std::map<uint64_t, uint64_t> random_follow_;  // page request -> the random request it completes
+    uint64_t random_seed_ = 0;
+};
+
+}  // namespace sitepack::ui

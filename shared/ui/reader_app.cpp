@@ -1,0 +1,632 @@
+// reader_app.cpp: ReaderApp's navigation, core responses, settings, fonts
+// and automation entry points. Drawing lives in app_view.cpp, generated
+// pages in app_pages.cpp.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "app_impl.h"
+#include "image_decode.h"
+#include "sitepack/url.h"
+
+namespace sitepack::ui {
+
+// [SECTION] Helpers
+
+std::string json_escape(const std::string& text) {
+    std::string out;
+    out.reserve(text.size() + 2);
+    for (unsigned char c : text) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (c < 0x20) { char buf[8]; std::snprintf(buf, sizeof buf, "\\u%04x", c); out += buf; }
+            else out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+std::string lower_ascii(std::string text) {
+    for (char& c : text) if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return text;
+}
+
+std::string display_date(const std::string& iso) {
+    static const char* kMonths[] = {"January", "February", "March", "April", "May", "June", "July",
+                                    "August", "September", "October", "November", "December"};
+    int year = 0, month = 0, day = 0;
+    if (std::sscanf(iso.c_str(), "%d-%d-%d", &year, &month, &day) == 3 && month >= 1 && month <= 12)
+        return std::to_string(day) + " " + kMonths[month - 1] + " " + std::to_string(year);
+    if (std::sscanf(iso.c_str(), "%d-%d", &year, &month) == 2 && month >= 1 && month <= 12)
+        return std::string(kMonths[month - 1]) + " " + std::to_string(year);
+    return iso;
+}
+
+// [SECTION] Construction, settings
+
+ReaderApp::ReaderApp(Platform& platform, TextureFactory& textures, float ui_scale)
+    : impl_(std::make_unique<Impl>(platform, textures, ui_scale)) {
+    impl_->load_settings();
+    apply_imgui_style(impl_->dark, ui_scale);
+}
+
+ReaderApp::~ReaderApp() { impl_->release_images(); }
+
+// settings.txt: one setting a line, fields separated by tabs, so a person can
+// read and repair it; unknown lines are ignored (a newer reader's settings).
+void ReaderApp::Impl::load_settings() {
+    auto text = platform.read_config("settings.txt");
+    if (!text) return;
+    std::istringstream in(text.value());
+    std::string line;
+    while (std::getline(in, line)) {
+        std::vector<std::string> fields;
+        size_t start = 0;
+        for (;;) {
+            size_t tab = line.find('\t', start);
+            fields.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+            if (tab == std::string::npos) break;
+            start = tab + 1;
+        }
+        if (fields.size() == 2 && fields[0] == "theme") dark = fields[1] == "dark";
+        else if (fields.size() == 2 && fields[0] == "zoom") zoom_step = std::clamp(std::atoi(fields[1].c_str()), -5, 10);
+        else if (fields.size() == 2 && fields[0] == "last_bundle") last_bundle = fields[1];
+        else if (fields.size() == 4 && fields[0] == "position") positions[fields[1]] = {fields[2], static_cast<float>(std::atof(fields[3].c_str()))};
+        else if (fields.size() == 4 && fields[0] == "bookmark") bookmarks.push_back({fields[1], fields[2], fields[3]});
+    }
+}
+
+void ReaderApp::Impl::save_settings() {
+    auto clean = [](std::string text) { for (char& c : text) if (c == '\t' || c == '\n' || c == '\r') c = ' '; return text; };
+    std::string out = "# sitepack reader settings\n";
+    out += "theme\t" + std::string(dark ? "dark" : "light") + "\n";
+    out += "zoom\t" + std::to_string(zoom_step) + "\n";
+    if (!last_bundle.empty()) out += "last_bundle\t" + clean(last_bundle) + "\n";
+    if (bundle_state == BundleState::open && !current.url.empty() && current.url.rfind("app:", 0) != 0)
+        positions[bundle_key()] = {current.url, scroll};
+    for (const auto& [key, where] : positions)
+        out += "position\t" + clean(key) + "\t" + clean(where.first) + "\t" + std::to_string(static_cast<int>(where.second)) + "\n";
+    for (const Bookmark& mark : bookmarks)
+        out += "bookmark\t" + clean(mark.bundle_key) + "\t" + clean(mark.url) + "\t" + clean(mark.title) + "\n";
+    (void)platform.write_config("settings.txt", out);  // best effort: a read-only home must not stop reading
+}
+
+std::string ReaderApp::last_bundle_path() const { return impl_->last_bundle; }
+
+void ReaderApp::shutdown() { impl_->save_settings(); }
+
+// [SECTION] Fonts
+
+void ReaderApp::before_new_frame() {
+    Impl& s = *impl_;
+    if (s.fonts_loaded) return;
+    s.fonts_loaded = true;
+    ImGuiIO& io = ImGui::GetIO();
+    // Replacing fonts (the bundle's arrived): remove the old faces before
+    // their bytes go away. 1.92 lets fonts change between frames.
+    io.FontDefault = nullptr;
+    while (io.Fonts->Fonts.Size > 0) io.Fonts->RemoveFont(io.Fonts->Fonts.back());
+    for (ImFont*& face : s.faces) face = nullptr;
+    s.have_cjk = false;
+    if (s.bundle_fonts) {
+        s.font_files = std::move(*s.bundle_fonts);
+        s.bundle_fonts.reset();
+    } else {
+        s.font_files = s.platform.system_fonts();
+    }
+    const float size = 18.0f * s.ui_scale;  // toolbar text, ~13 px per em
+    const std::string* latin[4] = {&s.font_files.regular, &s.font_files.bold, &s.font_files.italic, &s.font_files.bold_italic};
+    for (int face = 0; face < 4; ++face) {
+        const std::string& bytes = latin[face]->empty() ? s.font_files.regular : *latin[face];
+        if (bytes.empty()) { s.faces[face] = nullptr; continue; }
+        ImFontConfig config;
+        config.FontDataOwnedByAtlas = false;  // the bytes live in font_files
+        std::snprintf(config.Name, sizeof config.Name, "text face %d", face);
+        s.faces[face] = io.Fonts->AddFontFromMemoryTTF(const_cast<char*>(bytes.data()), static_cast<int>(bytes.size()), size, &config);
+        const bool bold = face == 1 || face == 3;
+        const std::string& cjk_bytes = bold && !s.font_files.cjk_bold.empty() ? s.font_files.cjk_bold : s.font_files.cjk;
+        if (s.faces[face] && !cjk_bytes.empty()) {
+            // Japanese and Korean names inside English text: merged, so a
+            // line of mixed text is one run of one font.
+            ImFontConfig cjk;
+            cjk.FontDataOwnedByAtlas = false;
+            cjk.MergeMode = true;
+            cjk.FontNo = s.font_files.cjk_face_index;
+            io.Fonts->AddFontFromMemoryTTF(const_cast<char*>(cjk_bytes.data()), static_cast<int>(cjk_bytes.size()), size, &cjk);
+            s.have_cjk = true;
+        }
+    }
+    if (!s.font_files.mono.empty()) {
+        ImFontConfig config;
+        config.FontDataOwnedByAtlas = false;
+        s.faces[kFaceMono] = io.Fonts->AddFontFromMemoryTTF(const_cast<char*>(s.font_files.mono.data()), static_cast<int>(s.font_files.mono.size()), size, &config);
+        if (s.faces[kFaceMono] && !s.font_files.cjk.empty()) {
+            ImFontConfig cjk;
+            cjk.FontDataOwnedByAtlas = false;
+            cjk.MergeMode = true;
+            cjk.FontNo = s.font_files.cjk_face_index;
+            io.Fonts->AddFontFromMemoryTTF(const_cast<char*>(s.font_files.cjk.data()), static_cast<int>(s.font_files.cjk.size()), size, &cjk);
+        }
+    }
+    if (!s.faces[0]) {
+        // No usable font at all: ImGui's built-in one still shows Latin text.
+        s.faces[0] = io.Fonts->AddFontDefault();
+        s.font_source = "built-in (no text font found)";
+    } else {
+        s.font_source = s.font_files.source.empty() ? "system fonts" : s.font_files.source;
+    }
+    for (int face = 1; face < 5; ++face) if (!s.faces[face]) s.faces[face] = s.faces[0];
+    io.FontDefault = s.faces[0];
+    ImGui::GetStyle().FontSizeBase = size;
+    s.layout_dirty = true;
+}
+
+// [SECTION] Bundle and navigation
+
+void ReaderApp::open_bundle(const std::string& path) {
+    Impl& s = *impl_;
+    s.release_images();
+    s.bundle_state = BundleState::opening;
+    s.bundle_path = path;
+    s.bundle_error.clear();
+    s.screen = Screen::page;
+    s.history.clear();
+    s.history_index = -1;
+    s.verify_report.reset();
+    s.terms_loaded = false;
+    CoreRequest request;
+    request.kind = RequestKind::open_bundle;
+    request.text = path;
+    s.pending_request = s.core.post(request);
+}
+
+void ReaderApp::show_file_chooser(const std::string& folder) {
+    Impl& s = *impl_;
+    s.screen = Screen::chooser;
+    s.chooser_list(folder.empty() ? s.platform.home_folder() : folder);
+}
+
+void ReaderApp::Impl::navigate(Location location, bool push) {
+    message.clear();
+    suggestions_open = false;
+    if (push && history_index >= 0 && history_index < static_cast<int>(history.size()))
+        history[history_index].scroll = scroll;
+    if (location.url.rfind("app:", 0) == 0) {
+        open_app_page(location, push);
+        return;
+    }
+    CoreRequest request;
+    if (location.url == "random") {
+        request.kind = RequestKind::random_page;
+    } else if (location.page_id > 0) {
+        request.kind = RequestKind::page_by_id;
+        request.number = location.page_id;
+    } else {
+        request.kind = RequestKind::page_by_url;
+        request.text = location.url;
+    }
+    pending_location = location;
+    pending_push = push;
+    pending_request = core.post(request);
+}
+
+void ReaderApp::Impl::go_back() {
+    if (history_index <= 0) return;
+    if (history_index < static_cast<int>(history.size())) history[history_index].scroll = scroll;
+    --history_index;
+    navigate(history[history_index], false);
+}
+
+void ReaderApp::Impl::go_forward() {
+    if (history_index + 1 >= static_cast<int>(history.size())) return;
+    if (history_index >= 0) history[history_index].scroll = scroll;
+    ++history_index;
+    navigate(history[history_index], false);
+}
+
+void ReaderApp::Impl::go_home() {
+    if (bundle_state != BundleState::open) return;
+    Location home;
+    if (info.home_page_id > 0) home.page_id = info.home_page_id;
+    else home.url = "app:overview";
+    navigate(home, true);
+}
+
+void ReaderApp::Impl::follow_link(int32_t index) {
+    if (index < 0 || index >= static_cast<int32_t>(document.links.size())) return;
+    const doc::Link& link = document.links[index];
+    if (link.url.rfind("app:", 0) == 0 || link.url == "random") {
+        Location location; location.url = link.url;
+        navigate(location, true);
+        return;
+    }
+    switch (link.target) {
+    case doc::LinkTarget::internal: {
+        Location location;
+        location.url = link.url;
+        location.page_id = link.page_id;
+        navigate(location, true);
+        break;
+    }
+    case doc::LinkTarget::missing:
+        message = "Not in this bundle: " + link.url + " was on the site but was not archived.";
+        break;
+    case doc::LinkTarget::image:
+        message = "This link leads to an image: " + link.url;
+        break;
+    default:
+        external_url = link.url;
+        open_external_popup = true;
+        break;
+    }
+}
+
+void ReaderApp::Impl::show_document(const Location& location, doc::Document doc_, PageHeader header_,
+                                    const PageRecord* page, bool push) {
+    if (push) {
+        if (history_index + 1 < static_cast<int>(history.size())) history.resize(history_index + 1);
+        history.push_back(location);
+        history_index = static_cast<int>(history.size()) - 1;
+    } else if (history_index >= 0 && history_index < static_cast<int>(history.size())) {
+        history[history_index].url = location.url;
+        history[history_index].title = location.title;
+    }
+    current = location;
+    if (page) record = *page; else record.reset();
+    document = std::move(doc_);
+    header = std::move(header_);
+    layout_dirty = true;
+    restore_scroll = location.scroll;
+    scroll = scroll_target = 0;
+    found_for.clear();
+    find_matches.clear();
+    screen = Screen::page;
+    if (bundle_state == BundleState::open && page) positions[bundle_key()] = {location.url, 0};
+}
+
+void ReaderApp::Impl::handle(CoreResponse& response) {
+    if (response.kind == RequestKind::image) {
+        auto found = image_requests.find(response.id);
+        if (found == image_requests.end()) return;
+        ImageSlot& slot = images[found->second];
+        image_requests.erase(found);
+        if (!response.status.ok()) { slot.state = ImageSlot::State::failed; return; }
+        DecodedImage decoded = decode_image(response.image.content);
+        if (decoded.rgba.empty()) { slot.state = ImageSlot::State::failed; return; }
+        slot.texture = textures.create_rgba(decoded.rgba.data(), decoded.width, decoded.height);
+        slot.state = slot.texture == ImTextureID_Invalid ? ImageSlot::State::failed : ImageSlot::State::ready;
+        slot.width = decoded.width;
+        slot.height = decoded.height;
+        return;
+    }
+    if (response.kind == RequestKind::fonts) {
+        // The bundle's own fonts (Noto Sans and Noto Sans CJK subsets) are
+        // preferred: the reader needs no fonts of the machine it runs on.
+        if (!response.status.ok() || response.fonts.empty()) return;
+        FontFiles files;
+        std::string families;
+        for (FontRecord& font : response.fonts) {
+            if (font.face == "regular") files.regular = std::move(font.content);
+            else if (font.face == "bold") files.bold = std::move(font.content);
+            else if (font.face == "italic") files.italic = std::move(font.content);
+            else if (font.face == "bold-italic") files.bold_italic = std::move(font.content);
+            else if (font.face == "cjk-regular") files.cjk = std::move(font.content);
+            else if (font.face == "cjk-bold") files.cjk_bold = std::move(font.content);
+            else continue;
+            if (families.find(font.family) == std::string::npos) families += (families.empty() ? "" : ", ") + font.family;
+        }
+        if (files.regular.empty()) return;
+        files.mono = platform.system_fonts().mono;  // bundles carry no monospace face
+        files.source = "embedded in the bundle (" + families + ")";
+        bundle_fonts = std::move(files);
+        fonts_loaded = false;  // reloaded before the next frame
+        return;
+    }
+    if (response.kind == RequestKind::suggest) {
+        if (response.id == suggest_request) { suggestions = std::move(response.pages); suggestions_open = !suggestions.empty(); }
+        return;
+    }
+    if (response.kind == RequestKind::verify) {
+        verifying = false;
+        if (response.status.ok()) verify_report = response.verify; else verify_error = response.status.message();
+        if (current.url == "app:info") build_info_page(current, false);
+        return;
+    }
+    if (response.id != pending_request) return;  // superseded by a newer navigation
+    pending_request = 0;
+    switch (response.kind) {
+    case RequestKind::open_bundle: {
+        if (!response.status.ok()) {
+            bundle_state = BundleState::failed;
+            bundle_error = response.status.message();
+            show_error_page({"app:error", 0, "Cannot open this file", 0}, "This file cannot be read",
+                            "File: " + bundle_path + "\n\n" + bundle_error,
+                            "Nothing was changed on disk. You can choose another bundle with Open.", false);
+            return;
+        }
+        bundle_state = BundleState::open;
+        info = response.info;
+        last_bundle = bundle_path;
+        {
+            CoreRequest fonts; fonts.kind = RequestKind::fonts; fonts.text = bundle_path;
+            core.post(fonts);
+        }
+        // Resume where the reader left off in this bundle, else the front page.
+        auto position = positions.find(bundle_key());
+        if (position != positions.end() && !position->second.first.empty()) {
+            Location resume; resume.url = position->second.first; resume.scroll = position->second.second;
+            navigate(resume, true);
+        } else {
+            go_home();
+        }
+        save_settings();
+        break;
+    }
+    case RequestKind::page_by_url:
+    case RequestKind::page_by_id:
+    case RequestKind::random_page: {
+        Location location = pending_location;
+        if (!response.status.ok()) {
+            const bool damaged = response.status.code() == ErrorCode::corrupt;
+            location.title = damaged ? "Damaged page" : "Page not found";
+            if (location.url.empty()) location.url = response.page.url;
+            show_error_page(location, damaged ? "This page is damaged" : "This page is not in the bundle",
+                            response.status.message(),
+                            damaged ? "The rest of the bundle is still readable: go back, or open another page."
+                                    : "It may not have been archived. Try searching for it.",
+                            pending_push);
+            return;
+        }
+        location.url = response.page.url;
+        location.page_id = response.page.id;
+        location.title = response.page.title;
+        PageHeader page_header;
+        page_header.title = response.page.title;
+        std::string meta;
+        if (!response.page.published.empty()) meta = display_date(response.page.published.substr(0, 10));
+        if (!response.page.author.empty()) meta += (meta.empty() ? "" : "  \xC2\xB7  ") + response.page.author;
+        page_header.meta = meta;
+        // Pages whose body starts with their own title as a heading: show it once.
+        doc::Document body = std::move(*response.document);
+        if (!body.blocks.empty() && body.blocks[0].kind == doc::BlockKind::heading) {
+            std::string first;
+            for (const doc::Span& span : body.blocks[0].spans) first += span.text;
+            if (lower_ascii(first) == lower_ascii(page_header.title)) body.blocks.erase(body.blocks.begin());
+        }
+        show_document(location, std::move(body), page_header, &response.page, pending_push);
+        break;
+    }
+    case RequestKind::search:
+        results = std::move(response.search);
+        build_results_page(pending_location, pending_push);
+        break;
+    case RequestKind::terms:
+        terms_cache = response.terms;
+        terms_loaded = true;
+        build_browse_page(pending_location, pending_push, response.terms);
+        break;
+    case RequestKind::pages_with_term:
+        build_term_page(pending_location, pending_push, response.pages);
+        break;
+    case RequestKind::list_pages:
+        if (pending_location.url == "app:overview") build_overview_page(pending_location, pending_push, response.pages);
+        else build_az_page(pending_location, pending_push, response.pages);
+        break;
+    default:
+        break;
+    }
+}
+
+void ReaderApp::Impl::request_image(int64_t image_id) {
+    if (image_id <= 0 || images.count(image_id)) return;
+    images[image_id].state = ImageSlot::State::requested;
+    CoreRequest request;
+    request.kind = RequestKind::image;
+    request.number = image_id;
+    image_requests[core.post(request)] = image_id;
+}
+
+void ReaderApp::Impl::release_images() {
+    for (auto& [id, slot] : images)
+        if (slot.texture != ImTextureID_Invalid) textures.destroy(slot.texture);
+    images.clear();
+    image_requests.clear();
+}
+
+void ReaderApp::Impl::chooser_list(const std::string& folder) {
+    chooser_folder = folder;
+    chooser_error.clear();
+    auto listed = platform.list_directory(folder);
+    if (!listed) { chooser_entries.clear(); chooser_error = listed.status().message(); return; }
+    chooser_entries = std::move(listed).value();
+    std::sort(chooser_entries.begin(), chooser_entries.end(), [](const DirectoryEntry& a, const DirectoryEntry& b) {
+        if (a.is_directory != b.is_directory) return a.is_directory;
+        return lower_ascii(a.name) < lower_ascii(b.name);
+    });
+}
+
+// [SECTION] Frame
+
+bool ReaderApp::frame() {
+    Impl& s = *impl_;
+    for (CoreResponse& response : s.core.poll()) s.handle(response);
+    const bool animating = s.draw();
+    return animating || s.core.busy();
+}
+
+void ReaderApp::after_render() {}  // the core answers on its own thread
+
+std::string ReaderApp::window_title() const {
+    const Impl& s = *impl_;
+    std::string site = s.info.site_name.empty() ? "sitepack reader" : s.info.site_name;
+    if (s.screen == Screen::chooser) return "Open a bundle - sitepack reader";
+    if (s.current.title.empty()) return site;
+    return s.current.title + " - " + site;
+}
+
+// [SECTION] Automation
+
+bool ReaderApp::idle() const {
+    const Impl& s = *impl_;
+    if (s.core.busy() || s.pending_request != 0 || s.bundle_state == BundleState::opening) return false;
+    if (!s.image_requests.empty()) return false;
+    if (std::abs(s.scroll - s.scroll_target) > 0.5f || s.layout_dirty || s.restore_scroll >= 0) return false;
+    return true;
+}
+
+Status ReaderApp::script_open(const std::string& target) {
+    Impl& s = *impl_;
+    if (s.bundle_state != BundleState::open) return Status(ErrorCode::invalid_argument, "no bundle is open");
+    Location location; location.url = target;
+    s.navigate(location, true);
+    return {};
+}
+
+Status ReaderApp::script_click(const std::string& link_text) {
+    Impl& s = *impl_;
+    // Compared without spaces: a link wrapped over two lines loses the space
+    // at the break.
+    auto squeeze = [](const std::string& text) {
+        std::string out;
+        for (char c : text) if (c != ' ') out += c;
+        return lower_ascii(out);
+    };
+    const std::string wanted = squeeze(link_text);
+    // Gather each link's text across its runs; prefer exact, then partial matches.
+    std::map<int32_t, std::string> texts;
+    for (const LaidRun& run : s.layout.runs) if (run.link >= 0) texts[run.link] += run.text;
+    int32_t partial = -1;
+    for (const auto& [link, text] : texts) {
+        const std::string lowered = squeeze(text);
+        if (lowered == wanted) { s.follow_link(link); return {}; }
+        if (partial < 0 && lowered.find(wanted) != std::string::npos) partial = link;
+    }
+    if (partial >= 0) { s.follow_link(partial); return {}; }
+    return Status(ErrorCode::not_found, "no link with the text \"" + link_text + "\" on this page");
+}
+
+Status ReaderApp::script_search(const std::string& query) {
+    Impl& s = *impl_;
+    std::snprintf(s.search_text, sizeof s.search_text, "%s", query.c_str());
+    Location location; location.url = "app:search/1/" + query;
+    s.navigate(location, true);
+    return {};
+}
+
+Status ReaderApp::script_result(int number) {
+    Impl& s = *impl_;
+    if (s.current.url.rfind("app:search/", 0) != 0) return Status(ErrorCode::invalid_argument, "not on a search results page");
+    if (number < 1 || number > static_cast<int>(s.result_page_ids.size()))
+        return Status(ErrorCode::not_found, "no result " + std::to_string(number) + " (" + std::to_string(s.result_page_ids.size()) + " shown)");
+    Location location; location.page_id = s.result_page_ids[number - 1];
+    s.navigate(location, true);
+    return {};
+}
+
+Status ReaderApp::script_back() { impl_->go_back(); return {}; }
+Status ReaderApp::script_forward() { impl_->go_forward(); return {}; }
+Status ReaderApp::script_home() { impl_->go_home(); return {}; }
+
+Status ReaderApp::script_scroll(float pixels) {
+    impl_->set_scroll(impl_->scroll_target + pixels, true);
+    return {};
+}
+
+Status ReaderApp::script_zoom(int steps) {
+    Impl& s = *impl_;
+    s.zoom_step = std::clamp(s.zoom_step + steps, -5, 10);
+    s.layout_dirty = true;
+    return {};
+}
+
+Status ReaderApp::script_theme(const std::string& name) {
+    if (name != "dark" && name != "light") return Status(ErrorCode::invalid_argument, "theme is light or dark");
+    impl_->dark = name == "dark";
+    apply_imgui_style(impl_->dark, impl_->ui_scale);
+    return {};
+}
+
+Status ReaderApp::script_find(const std::string& text) {
+    Impl& s = *impl_;
+    s.find_open = true;
+    std::snprintf(s.find_text, sizeof s.find_text, "%s", text.c_str());
+    s.update_find();
+    s.scroll_to_match();
+    return {};
+}
+
+std::string ReaderApp::dump_json() const {
+    const Impl& s = *impl_;
+    std::string out = "{\n";
+    auto field = [&](const char* name, const std::string& value) { out += "  \"" + std::string(name) + "\": \"" + json_escape(value) + "\",\n"; };
+    auto list = [&](const char* name, const std::vector<std::string>& values) {
+        out += "  \"" + std::string(name) + "\": [";
+        for (size_t i = 0; i < values.size(); ++i) out += (i ? ", \"" : "\"") + json_escape(values[i]) + "\"";
+        out += "],\n";
+    };
+    const char* state = s.bundle_state == BundleState::open ? "open" : s.bundle_state == BundleState::failed ? "failed"
+                      : s.bundle_state == BundleState::opening ? "opening" : "none";
+    field("bundle", s.bundle_path);
+    field("bundle_state", state);
+    field("bundle_error", s.bundle_error);
+    field("screen", s.screen == Screen::chooser ? "chooser" : "page");
+    field("url", s.current.url);
+    field("title", s.current.title);
+    field("window_title", window_title());
+    field("message", s.message);
+    field("theme", s.dark ? "dark" : "light");
+    out += "  \"zoom_step\": " + std::to_string(s.zoom_step) + ",\n";
+    out += "  \"scroll\": " + std::to_string(static_cast<int>(s.scroll)) + ",\n";
+    out += "  \"page_height\": " + std::to_string(static_cast<int>(s.layout.height)) + ",\n";
+    out += "  \"history_index\": " + std::to_string(s.history_index) + ",\n";
+    out += "  \"history_size\": " + std::to_string(s.history.size()) + ",\n";
+    list("visible_headings", s.visible_headings);
+    list("visible_links", s.visible_links);
+    std::vector<std::string> headings;
+    for (const HeadingAnchor& anchor : s.layout.headings) headings.push_back(anchor.text);
+    list("headings", headings);
+    out += "  \"search\": {\"query\": \"" + json_escape(s.results.query) + "\", \"total\": " + std::to_string(s.results.total) + ", \"hits\": [";
+    for (size_t i = 0; i < s.results.hits.size(); ++i) {
+        const SearchHit& hit = s.results.hits[i];
+        out += std::string(i ? ", " : "") + "{\"title\": \"" + json_escape(hit.title) + "\", \"url\": \"" + json_escape(hit.url) +
+               "\", \"snippet\": \"" + json_escape(hit.snippet) + "\"}";
+    }
+    out += "]},\n";
+    out += "  \"find\": {\"text\": \"" + json_escape(s.find_text) + "\", \"matches\": " + std::to_string(s.find_matches.size()) + "},\n";
+    int images_ready = 0, images_failed = 0;
+    for (const auto& [id, slot] : s.images) { images_ready += slot.state == ImageSlot::State::ready; images_failed += slot.state == ImageSlot::State::failed; }
+    out += "  \"images\": {\"ready\": " + std::to_string(images_ready) + ", \"failed\": " + std::to_string(images_failed) + "},\n";
+    field("fonts", s.font_source);
+    out += "  \"cjk_font\": " + std::string(s.have_cjk ? "true" : "false") + ",\n";
+    out += "  \"missing_glyphs\": " + std::to_string(s.missing_glyphs) + "\n";
+    out += "}\n";
+    return out;
+}
+
+}  // namespace sitepack::ui
+
+namespace sitepack::ui {
+
+Status ReaderApp::script_key(const std::string& key) {
+    Impl& s = *impl_;
+    const float page = s.viewport_height * 0.88f;
+    if (key == "PageDown" || key == "Space") s.set_scroll(s.scroll_target + page, true);
+    else if (key == "PageUp" || key == "Shift+Space") s.set_scroll(s.scroll_target - page, true);
+    else if (key == "Down") s.set_scroll(s.scroll_target + s.body_size() * 2.5f, true);
+    else if (key == "Up") s.set_scroll(s.scroll_target - s.body_size() * 2.5f, true);
+    else if (key == "Home") s.set_scroll(0, true);
+    else if (key == "End") s.set_scroll(s.max_scroll(), true);
+    else if (key == "Alt+Left") s.go_back();
+    else if (key == "Alt+Right") s.go_forward();
+    else if (key == "Ctrl+F") { s.find_open = true; s.find_focus = true; }
+    else return Status(ErrorCode::invalid_argument, "unknown key " + key);
+    return {};
+}
+
+}  // namespace sitepack::ui

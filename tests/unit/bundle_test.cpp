@@ -1,0 +1,223 @@
+// bundle_test.cpp: opening and reading bundles, as the reader does, on a
+// bundle built from the sample mirror and on damaged copies of it.
+#include <doctest/doctest.h>
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "site_builder.h"
+#include "sitepack/bundle.h"
+
+namespace fs = std::filesystem;
+using namespace sitepack;
+
+namespace {
+
+fs::path test_folder() {
+    fs::path folder = fs::path(SITEPACK_TEST_TMP) / "bundle";
+    fs::create_directories(folder);
+    return folder;
+}
+
+// The sample mirror's bundle, built once for this suite.
+const std::string& sample_bundle() {
+    static std::string path = [] {
+        fs::path output = test_folder() / "sample.sitepack";
+        fs::remove(output);
+        build::BuildOptions options;
+        options.inputs = {std::string(SITEPACK_SOURCE_DIR) + "/samples/lfnkr"};
+        options.output = output.string();
+        options.compression_level = 3;
+        options.build_time = 0;
+        Result<build::BuildSummary> built = build::build_bundle(options);
+        REQUIRE_MESSAGE(built.ok(), built.error().message);
+        return output.string();
+    }();
+    return path;
+}
+
+// A copy of the sample bundle with `sql` applied to it.
+std::string altered_copy(const std::string& name, const std::string& sql) {
+    fs::path copy = test_folder() / name;
+    fs::copy_file(sample_bundle(), copy, fs::copy_options::overwrite_existing);
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(copy.c_str(), &db) == SQLITE_OK);
+    char* message = nullptr;
+    int result = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+    CHECK_MESSAGE(result == SQLITE_OK, (message ? message : ""));
+    sqlite3_free(message);
+    sqlite3_close(db);
+    return copy.string();
+}
+
+std::string write_file(const std::string& name, const std::string& content) {
+    fs::path path = test_folder() / name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path.string();
+}
+
+const char* kOpenLetter = "/2023/10/21/open-letter-to-xi-jinping/";
+
+}  // namespace
+
+TEST_CASE("opening a file that does not exist says so") {
+    Result<Bundle> bundle = Bundle::open((test_folder() / "absent.sitepack").string());
+    REQUIRE_FALSE(bundle.ok());
+    CHECK(bundle.code() == ErrorCode::not_found);
+    CHECK(bundle.error().message.find("absent.sitepack") != std::string::npos);
+}
+
+TEST_CASE("a zero-length file and a text file are not bundles") {
+    Result<Bundle> empty = Bundle::open(write_file("empty.sitepack", ""));
+    CHECK(empty.code() == ErrorCode::not_a_bundle);
+    CHECK(empty.error().message.find("empty") != std::string::npos);
+    Result<Bundle> text = Bundle::open(write_file("notes.sitepack", std::string(5000, 'x')));
+    CHECK(text.code() == ErrorCode::not_a_bundle);
+}
+
+TEST_CASE("an SQLite database of another program is not a bundle") {
+    fs::path path = test_folder() / "other.sqlite";
+    fs::remove(path);
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    sqlite3_exec(db, "CREATE TABLE t(x)", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    Result<Bundle> bundle = Bundle::open(path.string());
+    CHECK(bundle.code() == ErrorCode::not_a_bundle);
+}
+
+TEST_CASE("a bundle of a newer format version is refused with a request to update") {
+    Result<Bundle> bundle = Bundle::open(altered_copy("newer.sitepack", "PRAGMA user_version = 7"));
+    REQUIRE_FALSE(bundle.ok());
+    CHECK(bundle.code() == ErrorCode::unsupported_version);
+    CHECK(bundle.error().message.find("version 7") != std::string::npos);
+}
+
+TEST_CASE("the bundle describes its site") {
+    Bundle bundle = std::move(Bundle::open(sample_bundle()).value());
+    const BundleInfo& info = bundle.info();
+    CHECK(info.base_url == "https://www.northkoreanrefugees.com/");
+    CHECK(info.page_count == info.article_count + info.listing_count);
+    CHECK(info.page_count > 25);
+    CHECK(info.home_page_id > 0);
+    CHECK_FALSE(info.menu.empty());
+}
+
+TEST_CASE("a page is found by any spelling of its address") {
+    Bundle bundle = std::move(Bundle::open(sample_bundle()).value());
+    Result<PageRecord> by_path = bundle.find_page(kOpenLetter);
+    REQUIRE(by_path.ok());
+    CHECK(by_path->title == "Open Letter to Xi Jinping");
+    CHECK(by_path->published.rfind("2023-10-21", 0) == 0);
+    for (const char* spelling : {"http://www.northkoreanrefugees.com/2023/10/21/open-letter-to-xi-jinping/index.html",
+                                 "https://www.northkoreanrefugees.com/2023/10/21/open-letter-to-xi-jinping#top",
+                                 "/?p=4512"}) {
+        Result<PageRecord> page = bundle.find_page(spelling);
+        REQUIRE_MESSAGE(page.ok(), spelling);
+        CHECK(page->id == by_path->id);
+    }
+    CHECK(bundle.find_page("/no/such/page/").code() == ErrorCode::not_found);
+    CHECK(bundle.find_page("mailto:someone@example.org").code() == ErrorCode::not_found);
+}
+
+TEST_CASE("a page body decodes into its document") {
+    Bundle bundle = std::move(Bundle::open(sample_bundle()).value());
+    Result<doc::Document> body = bundle.read_document(bundle.find_page(kOpenLetter)->id);
+    REQUIRE(body.ok());
+    CHECK(doc::plain_text(body.value()).find("forcibly repatriated") != std::string::npos);
+}
+
+TEST_CASE("a damaged page body is reported with the page's address and the others still read") {
+    std::string damaged = altered_copy(
+        "damaged-page.sitepack",
+        "UPDATE pages SET body = substr(body, 1, 20) || x'00' || substr(body, 22) WHERE url LIKE '%open-letter-to-xi-jinping'");
+    Bundle bundle = std::move(Bundle::open(damaged).value());
+    Result<doc::Document> body = bundle.read_document(bundle.find_page(kOpenLetter)->id);
+    REQUIRE_FALSE(body.ok());
+    CHECK(body.code() == ErrorCode::corrupt);
+    CHECK(body.error().message.find("open-letter-to-xi-jinping") != std::string::npos);
+    CHECK(bundle.read_document(bundle.find_page("/about/")->id).ok());
+    Result<VerifyReport> report = bundle.verify();
+    REQUIRE(report.ok());
+    REQUIRE(report->problems.size() == 1);
+    CHECK(report->problems[0].what.find("open-letter-to-xi-jinping") != std::string::npos);
+}
+
+TEST_CASE("a body whose frame claims a huge size is refused without allocating it") {
+    std::string damaged = altered_copy("bomb.sitepack",
+                                       "UPDATE pages SET body_size = 4000000000 WHERE url LIKE '%open-letter-to-xi-jinping'");
+    Bundle bundle = std::move(Bundle::open(damaged).value());
+    Result<doc::Document> body = bundle.read_document(bundle.find_page(kOpenLetter)->id);
+    CHECK(body.code() == ErrorCode::corrupt);
+}
+
+TEST_CASE("search ranks the page whose title holds the query first") {
+    Bundle bundle = std::move(Bundle::open(sample_bundle()).value());
+    Result<SearchResults> results = bundle.search("Xi Jinping", 0, 5);
+    REQUIRE(results.ok());
+    REQUIRE(results->total >= 2);
+    CHECK(results->hits[0].title == "Open Letter to Xi Jinping");
+    CHECK(results->hits[0].score < results->hits[1].score);
+}
+
+TEST_CASE("a search snippet marks every query word it shows") {
+    Bundle bundle = std::move(Bundle::open(sample_bundle()).value());
+    Result<SearchResults> results = bundle.search("forced repatriation", 0, 5);
+    REQUIRE(results.ok());
+    REQUIRE_FALSE(results->hits.empty());
+    for (const SearchHit& hit : results->hits) {
+        REQUIRE_FALSE(hit.highlights.empty());
+        for (auto [first, last] : hit.highlights) {
+            std::string marked = hit.snippet.substr(first, last - first);
+            for (char& c : marked) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            CHECK((marked == "forced" || marked == "repatriation"));
+        }
+    }
+}
+
+TEST_CASE("search finds Japanese and Korean words") {
+    Bundle bundle = std::move(Bundle::open(sample_bundle()).value());
+    CHECK(bundle.search("難民", 0, 10)->total >= 1);
+    CHECK(bundle.search("북송사업", 0, 10)->total >= 1);
+    CHECK(bundle.search("북송", 0, 10)->total >= 1);
+}
+
+TEST_CASE("an empty or wordless query gives no hits and no error") {
+    Bundle bundle = std::move(Bundle::open(sample_bundle()).value());
+    Result<SearchResults> results = bundle.search(" \"*( ", 0, 10);
+    REQUIRE(results.ok());
+    CHECK(results->total == 0);
+}
+
+TEST_CASE("title suggestions put titles starting with the typed text first") {
+    Bundle bundle = std::move(Bundle::open(sample_bundle()).value());
+    Result<std::vector<PageRecord>> suggestions = bundle.suggest_titles("open", 5);
+    REQUIRE(suggestions.ok());
+    REQUIRE_FALSE(suggestions->empty());
+    CHECK(suggestions->front().title == "Open Letter to Xi Jinping");
+}
+
+TEST_CASE("categories list their posts") {
+    Bundle bundle = std::move(Bundle::open(sample_bundle()).value());
+    Result<std::vector<Term>> categories = bundle.terms("category");
+    REQUIRE(categories.ok());
+    REQUIRE_FALSE(categories->empty());
+    const Term& first = categories->front();
+    Result<std::vector<PageRecord>> pages = bundle.pages_with_term(first.id);
+    REQUIRE(pages.ok());
+    CHECK(static_cast<int64_t>(pages->size()) == first.page_count);
+}
+
+TEST_CASE("a damaged image is named by verify and by image()") {
+    std::string damaged = altered_copy("damaged-image.sitepack",
+                                       "UPDATE images SET content = substr(content, 1, 30) WHERE id = 1");
+    Bundle bundle = std::move(Bundle::open(damaged).value());
+    CHECK(bundle.image(1).code() == ErrorCode::corrupt);
+    Result<VerifyReport> report = bundle.verify();
+    REQUIRE(report.ok());
+    CHECK_FALSE(report->ok());
+    CHECK(report->problems[0].what.rfind("image https://", 0) == 0);
+}
