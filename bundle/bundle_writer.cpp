@@ -78,6 +78,13 @@ CREATE TABLE navigation(
   target_page_id INTEGER REFERENCES pages(id),
   PRIMARY KEY (kind, position)
 ) WITHOUT ROWID;
+CREATE TABLE fonts(
+  id INTEGER PRIMARY KEY,
+  face TEXT NOT NULL UNIQUE CHECK (face IN ('regular', 'bold', 'italic', 'bold-italic', 'cjk-regular', 'cjk-bold')),
+  family TEXT NOT NULL,
+  content BLOB NOT NULL,
+  content_hash TEXT NOT NULL
+);
 CREATE VIRTUAL TABLE search USING fts5(
   title, body, content='', detail=column, tokenize='unicode61 remove_diacritics 2'
 );
@@ -97,6 +104,7 @@ struct BundleWriter::State {
     sqlite3* db = nullptr;
     std::string path;
     Insert metadata, dictionary, page, search, redirect, term, page_term, link, image, navigation;
+    Insert font;  // fonts table (font_subset.h)
     ~State() { sqlite3_close(db); }
 
     Status failed(const char* doing) const {
@@ -182,6 +190,7 @@ Result<BundleWriter> BundleWriter::create(const std::string& path) {
         {&state->link, "INSERT INTO links(page_id, position, target, target_id, url) VALUES (?, ?, ?, ?, ?)"},
         {&state->image, "INSERT INTO images(id, url, mime_type, width, height, content, content_hash) VALUES (?,?,?,?,?,?,?)"},
         {&state->navigation, "INSERT INTO navigation(kind, position, label, url, target_page_id) VALUES (?, ?, ?, ?, ?)"},
+        {&state->font, "INSERT INTO fonts(face, family, content, content_hash) VALUES (?, ?, ?, ?)"},
     };
     for (auto& insert : inserts)
         if (Status prepared = state->prepare(*insert.insert, insert.sql); !prepared) return prepared.error();
@@ -248,9 +257,16 @@ Status BundleWriter::add_navigation(std::string_view kind, int64_t position, std
     return state_->run(state_->navigation, "writing the site navigation");
 }
 
+// fonts: the embedded font subsets (font_subset.h).
+Status BundleWriter::add_font(std::string_view face, std::string_view family, std::string_view content) {
+    Binder{state_->font.statement_}.text(face).text(family).blob(content).text(content_hash(content));
+    return state_->run(state_->font, "writing a font");
+}
+
 Status BundleWriter::finish() {
     for (Insert* insert : {&state_->metadata, &state_->dictionary, &state_->page, &state_->search, &state_->redirect,
-                           &state_->term, &state_->page_term, &state_->link, &state_->image, &state_->navigation}) {
+                           &state_->term, &state_->page_term, &state_->link, &state_->image, &state_->navigation,
+                           &state_->font}) {
         sqlite3_finalize(insert->statement_);
         insert->statement_ = nullptr;
     }

@@ -60,6 +60,9 @@ public:
     Status add_image(const ImageRow& image);
     Status add_navigation(std::string_view kind, int64_t position, std::string_view label, std::string_view url,
                           int64_t target_page_id);
+    // fonts: one subset font file per face ("regular", "bold", "italic",
+    // "bold-italic", "cjk-regular", "cjk-bold"), see font_subset.h.
+    Status add_font(std::string_view face, std::string_view family, std::string_view content);
 
     // Commits, optimizes the full-text index, VACUUMs and closes the file.
     Status finish();

@@ -410,7 +410,6 @@ public:
         if (page.redirect_to.empty()) {
             if (page.kind == PageKind::article) drop_title_heading(page);
             drop_edge_rules(page.body);
-            if (!wordpress_ && page.kind == PageKind::article) promote_bold_paragraphs(page.body);
         }
         page.language = find_language(page);
         page.description = find_description(page);
@@ -523,6 +522,7 @@ private:
         ConvertOptions options;
         options.base_url = base_url_;
         options.wordpress = wordpress_;
+        options.bold_paragraph_headings = !wordpress_;
         options.skip = &skip_;
         return options;
     }
@@ -1106,37 +1106,6 @@ private:
             } else {
                 ++i;
             }
-        }
-    }
-
-    // Hand-made reports mark their sections with a short paragraph in bold
-    // ("<p><b>II. Protection of North Korean Refugees</b></p>"): such a
-    // paragraph becomes a heading one level below the last real heading.
-    static void promote_bold_paragraphs(doc::Document& body) {
-        int last_level = 1;
-        for (doc::Block& block : body.blocks) {
-            if (block.kind == doc::BlockKind::heading) {
-                last_level = block.level;
-                continue;
-            }
-            if (block.kind != doc::BlockKind::paragraph || block.spans.empty()) continue;
-            bool all_bold = true;
-            for (const doc::Span& span : block.spans) {
-                if (span.kind != doc::SpanKind::text || !(span.style & doc::kBold) || span.link >= 0) all_bold = false;
-            }
-            if (!all_bold) continue;
-            std::string text = block_text(block);
-            size_t chars = 0;
-            for (size_t i = 0; i < text.size();) {
-                next_code_point(text, i);
-                ++chars;
-            }
-            if (chars < 2 || chars > 120) continue;
-            char last = text.back();
-            if (last == '.' || last == ',' || last == ';') continue;
-            block.kind = doc::BlockKind::heading;
-            block.level = static_cast<uint8_t>(std::min(6, last_level + 1));
-            for (doc::Span& span : block.spans) span.style = static_cast<uint8_t>(span.style & ~doc::kBold);
         }
     }
 

@@ -432,6 +432,9 @@ void DocumentBuilder::walk(const GumboNode* node, Sink& sink, Inline ctx, int de
             ctx.style |= doc::kBold;
             block_container(node, sink, ctx, depth);
             return;
+        case GUMBO_TAG_P:
+            paragraph(node, sink, ctx, depth);
+            return;
         default:
             if (is_figure_container(node)) {
                 figure(node, sink, ctx, depth);
@@ -472,6 +475,31 @@ void DocumentBuilder::block_container(const GumboNode* node, Sink& sink, Inline 
     flush(sink);
 }
 
+void DocumentBuilder::paragraph(const GumboNode* node, Sink& sink, Inline ctx, int depth) {
+    flush(sink);
+    const size_t before = sink.out ? sink.out->size() : 0;
+    walk_children(node, sink, ctx, depth);
+    flush(sink);
+    if (options_.bold_paragraph_headings && sink.mode == SinkMode::blocks && sink.depth == 1 && sink.out &&
+        sink.out->size() == before + 1 && sink.out->back().kind == doc::BlockKind::paragraph) {
+        promote_to_heading(sink.out->back());
+    }
+}
+
+void DocumentBuilder::promote_to_heading(doc::Block& block) const {
+    size_t chars = 0;
+    for (const doc::Span& span : block.spans) {
+        if (span.kind != doc::SpanKind::text || !(span.style & doc::kBold) || span.link >= 0) return;
+        for (char c : span.text) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }
+    if (chars < 2 || chars > 120) return;
+    const char last = block.spans.back().text.back();
+    if (last == '.' || last == ',' || last == ';') return;
+    block.kind = doc::BlockKind::heading;
+    block.level = static_cast<uint8_t>(std::min(6, last_heading_level_ + 1));
+    for (doc::Span& span : block.spans) span.style = static_cast<uint8_t>(span.style & ~doc::kBold);
+}
+
 void DocumentBuilder::heading(const GumboNode* node, Sink& sink, Inline ctx, int depth, int level) {
     if (sink.mode != SinkMode::blocks) {
         block_container(node, sink, ctx, depth);
@@ -486,7 +514,10 @@ void DocumentBuilder::heading(const GumboNode* node, Sink& sink, Inline ctx, int
     block.kind = doc::BlockKind::heading;
     block.level = static_cast<uint8_t>(level);
     block.spans = finish_spans(inner);
-    if (!block.spans.empty()) add_block(sink, std::move(block));
+    if (!block.spans.empty()) {
+        if (sink.depth == 1) last_heading_level_ = level;
+        add_block(sink, std::move(block));
+    }
     for (doc::Block& deferred : inner.deferred) add_block(sink, std::move(deferred));
 }
 

@@ -38,6 +38,10 @@ constexpr size_t kMaxImages = 20000;
 struct ConvertOptions {
     std::string base_url;  // absolute URL that links and images resolve against
     bool wordpress = false;  // drop "read more" / "continue reading" links
+    // Hand-made reports mark sections with a short bold paragraph
+    // ("<p><b>II. Protection of Refugees</b></p>"): make it a heading one
+    // level below the last real one.
+    bool bold_paragraph_headings = false;
     const std::unordered_set<const GumboNode*>* skip = nullptr;  // more furniture, found by the caller
 };
 
@@ -78,6 +82,8 @@ private:
     void walk_children(const GumboNode* node, Sink& sink, Inline ctx, int depth);
     void flatten(const GumboNode* node, Sink& sink, Inline ctx);
     void block_container(const GumboNode* node, Sink& sink, Inline ctx, int depth);
+    void paragraph(const GumboNode* node, Sink& sink, Inline ctx, int depth);
+    void promote_to_heading(doc::Block& block) const;
     void heading(const GumboNode* node, Sink& sink, Inline ctx, int depth, int level);
     void list(const GumboNode* node, Sink& sink, Inline ctx, int depth);
     void quote(const GumboNode* node, Sink& sink, Inline ctx, int depth);
@@ -101,6 +107,7 @@ private:
     doc::Document document_;
     std::unordered_map<std::string, int32_t> link_index_;
     std::unordered_map<std::string, int32_t> image_index_;
+    int last_heading_level_ = 1;  // of the last heading among the document's own blocks
     size_t text_bytes_ = 0;
     size_t blocks_ = 0;
     bool truncated_ = false;

@@ -47,6 +47,14 @@ bool is_scope_boundary(std::string_view name) {
     return one_of(name, {"applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "button"});
 }
 
+// HTML start tags that end foreign (SVG, MathML) content in the tree builder.
+bool breaks_out_of_foreign_content(std::string_view name) {
+    return one_of(name, {"b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em",
+                         "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing",
+                         "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike",
+                         "sub", "sup", "table", "tt", "u", "ul", "var", "font"});
+}
+
 bool is_heading(std::string_view name) {
     return name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6';
 }
@@ -60,6 +68,7 @@ struct Tag {
     int attribute_count = 0;
     size_t attribute_cut = 0;   // end of the last attribute kept, when over the limit
     bool self_closing = false;
+    bool renamed = false;       // a <template> written as a hidden <div>
 };
 
 struct FormattingEntry {
@@ -80,6 +89,11 @@ public:
             if (lt == std::string_view::npos || lt + 1 >= n) break;
             const char next = html_[lt + 1];
             if (next == '!') {
+                if (skipping_foreign_ && html_.compare(lt, 9, "<![CDATA[") == 0) {
+                    size_t end = html_.find("]]>", lt + 9);
+                    i = end == std::string_view::npos ? n : end + 3;
+                    continue;
+                }
                 i = skip_markup_declaration(lt);
             } else if (next == '?') {
                 i = find_after(lt + 2, '>');
@@ -91,7 +105,11 @@ public:
                     size_t after = parse_tag(lt + 2, tag);
                     if (after == std::string_view::npos) break;
                     tag.end_offset = after;
-                    on_end_tag(tag);
+                    if (skipping_foreign_) {
+                        on_foreign_end_tag(tag);
+                    } else {
+                        on_end_tag(tag);
+                    }
                     i = after;
                 } else {
                     i = find_after(lt + 2, '>');
@@ -102,11 +120,16 @@ public:
                 size_t after = parse_tag(lt + 1, tag);
                 if (after == std::string_view::npos) break;
                 tag.end_offset = after;
+                if (skipping_foreign_ && !on_foreign_start_tag(tag)) {
+                    i = after;
+                    continue;
+                }
                 i = on_start_tag(tag);
             } else {
                 i = lt + 1;
             }
         }
+        if (skipping_foreign_) replace(foreign_begin_, html_.size(), "");
         if (!changed_) return std::nullopt;
         out_.append(html_.substr(copied_));
         return std::move(out_);
@@ -169,6 +192,7 @@ private:
     }
 
     void replace(size_t begin, size_t end, std::string_view replacement) {
+        if (begin < copied_) return;  // ranges come in order; never rewrite twice
         if (!changed_) out_.reserve(html_.size());
         changed_ = true;
         out_.append(html_.substr(copied_, begin - copied_));
@@ -176,8 +200,20 @@ private:
         copied_ = end;
     }
 
+    bool is_open(std::string_view name) const {
+        auto found = open_counts_.find(std::string(name));
+        return found != open_counts_.end() && found->second > 0;
+    }
+
+    void push(const std::string& name) {
+        stack_.push_back(name);
+        ++open_counts_[name];
+    }
+
     // Index in stack_ of the nearest `name` above any element in `stops`, or -1.
     long find_open(std::initializer_list<std::string_view> names, std::initializer_list<std::string_view> stops) const {
+        // Most searches find nothing: skip them unless a name is open at all.
+        if (std::none_of(names.begin(), names.end(), [&](std::string_view name) { return is_open(name); })) return -1;
         for (size_t k = stack_.size(); k-- > 0;) {
             if (one_of(stack_[k], names)) return static_cast<long>(k);
             if (one_of(stack_[k], stops)) return -1;
@@ -186,6 +222,7 @@ private:
     }
 
     long find_paragraph_in_scope() const {
+        if (!is_open("p")) return -1;
         for (size_t k = stack_.size(); k-- > 0;) {
             if (stack_[k] == "p") return static_cast<long>(k);
             if (is_scope_boundary(stack_[k])) return -1;
@@ -197,6 +234,7 @@ private:
         if (index < 0) return;
         for (size_t k = stack_.size(); k-- > static_cast<size_t>(index);) {
             const std::string& name = stack_[k];
+            --open_counts_[name];
             if ((name == "svg" || name == "math") && foreign_ > 0) --foreign_;
             if (is_marker(name)) clear_formatting_to_marker();
         }
@@ -283,7 +321,30 @@ private:
     }
 
     size_t on_start_tag(const Tag& tag) {
+        if (tag.name == "template" && !tag.renamed) {
+            // gumbo 0.10.1 aborts on some misnested templates
+            // ("<table><svg><select><title><template></template><td>"); a
+            // template's content is never shown, so it becomes a hidden div.
+            Tag renamed = tag;
+            renamed.name = "div";
+            renamed.renamed = true;
+            return on_start_tag(renamed);
+        }
         const std::string& name = tag.name;
+        if (name == "svg" || name == "math") {
+            // Foreign content never reaches a document, and gumbo 0.10.1
+            // aborts on some of it ("<table><svg><td><title><select></table>"):
+            // it is cut out up to its end tag or to a tag that ends it.
+            if (tag.self_closing) {
+                replace(tag.begin, tag.end_offset, "");
+            } else {
+                skipping_foreign_ = true;
+                foreign_name_ = name;
+                foreign_nesting_ = 1;
+                foreign_begin_ = tag.begin;
+            }
+            return tag.end_offset;
+        }
         if (name == "html" || name == "head" || name == "body") {
             cut_attributes(tag);
             return tag.end_offset;
@@ -306,7 +367,7 @@ private:
             return tag.end_offset;
         }
         cut_attributes(tag);
-        stack_.push_back(name);
+        push(name);
         if (name == "svg" || name == "math") ++foreign_;
         if (is_marker(name)) formatting_.push_back(FormattingEntry{true, {}, {}});
         if (is_formatting(name)) {
@@ -316,14 +377,48 @@ private:
         return tag.end_offset;
     }
 
+    // Writes a kept start tag when it must change: attributes over the
+    // limit cut, a template renamed.
     void cut_attributes(const Tag& tag) {
-        if (tag.attribute_count <= limits_.max_attributes) return;
-        std::string kept(html_.substr(tag.begin, tag.attribute_cut - tag.begin));
-        kept += tag.self_closing ? "/>" : ">";
+        const bool cut = tag.attribute_count > limits_.max_attributes;
+        if (!cut && !tag.renamed) return;
+        std::string kept = tag.renamed ? "<div hidden" : std::string(html_.substr(tag.begin, tag.attributes_begin - tag.begin));
+        if (cut) {
+            kept += html_.substr(tag.attributes_begin, tag.attribute_cut - tag.attributes_begin);
+            kept += tag.self_closing ? "/>" : ">";
+        } else {
+            kept += html_.substr(tag.attributes_begin, tag.end_offset - tag.attributes_begin);
+        }
         replace(tag.begin, tag.end_offset, kept);
     }
 
+    // Inside cut-out foreign content. Returns true when the tag ends it and
+    // is to be handled as HTML.
+    bool on_foreign_start_tag(const Tag& tag) {
+        if (breaks_out_of_foreign_content(tag.name)) {
+            skipping_foreign_ = false;
+            replace(foreign_begin_, tag.begin, "");
+            return true;
+        }
+        if (tag.name == foreign_name_ && !tag.self_closing) ++foreign_nesting_;
+        return false;
+    }
+
+    void on_foreign_end_tag(const Tag& tag) {
+        if (tag.name != foreign_name_ || --foreign_nesting_ > 0) return;
+        skipping_foreign_ = false;
+        replace(foreign_begin_, tag.end_offset, "");
+    }
+
     void on_end_tag(const Tag& tag) {
+        if (tag.name == "template" && !tag.renamed) {
+            Tag renamed = tag;
+            renamed.name = "div";
+            renamed.renamed = true;
+            on_end_tag(renamed);
+            if (copied_ <= tag.begin) replace(tag.begin, tag.end_offset, "</div>");  // unless dropped
+            return;
+        }
         const std::string& name = tag.name;
         if (name == "html" || name == "head" || name == "body" || name == "br") return;
         auto dropped = dropped_.find(name);
@@ -332,7 +427,7 @@ private:
             replace(tag.begin, tag.end_offset, "");
             return;
         }
-        for (size_t k = stack_.size(); k-- > 0;) {
+        for (size_t k = stack_.size(); is_open(name) && k-- > 0;) {
             if (stack_[k] == name) {
                 pop_to(static_cast<long>(k));
                 break;
@@ -351,9 +446,14 @@ private:
     std::string_view html_;
     MarkupLimits limits_;
     std::vector<std::string> stack_;
+    std::unordered_map<std::string, long> open_counts_;  // of each name in stack_
     std::vector<FormattingEntry> formatting_;
     std::unordered_map<std::string, long> dropped_;
     int foreign_ = 0;
+    bool skipping_foreign_ = false;  // inside <svg> or <math>, which is cut out
+    std::string foreign_name_;
+    int foreign_nesting_ = 0;
+    size_t foreign_begin_ = 0;
     std::string out_;
     size_t copied_ = 0;
     bool changed_ = false;

@@ -519,6 +519,9 @@ Result<VerifyReport> Bundle::verify(const std::function<void(int64_t, int64_t)>&
     }
     if (step != SQLITE_DONE) report.problems.push_back({"database", std::string("reading images failed: ") + sqlite3_errmsg(db)});
 
+    if (Result<std::vector<FontRecord>> fonts = this->fonts(); !fonts)
+        report.problems.push_back({"fonts", fonts.error().message});
+
     if (report.pages_checked != state_->info.page_count)
         report.problems.push_back({"database", "the metadata counts " + std::to_string(state_->info.page_count) +
                                                    " pages but the page table holds " + std::to_string(report.pages_checked)});
