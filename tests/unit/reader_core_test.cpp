@@ -279,10 +279,7 @@ TEST_CASE("search returns ranked hits with snippets, a page at a time") {
     CHECK(ask(core, SearchRequest{"refugees", -1, 5}).error_code == ErrorCode::invalid_argument);
 }
 
-// may_fail: since the index became detail=column (bafe8ac), SQLite's bm25()
-// returns 0.0 for every row, so hits come back in page order. Remove the
-// decorator once ranking works again.
-TEST_CASE("a search for the words of a page's title ranks that page first" * doctest::may_fail()) {
+TEST_CASE("a search for the words of a page's title ranks that page first") {
     ReaderCore core = open_core(sample_bundle());
     Response letter = ask(core, SearchRequest{"Xi Jinping", 0, 3});
     REQUIRE(letter.ok);
