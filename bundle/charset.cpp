@@ -4,6 +4,8 @@
 // controls); everything else goes through iconv.
 #include "charset.h"
 
+#include "sitepack/text_width.h"
+
 #include <iconv.h>
 
 #include <cerrno>
@@ -586,92 +588,20 @@ std::string prescan_meta_charset(std::string_view bytes) {
     return "";
 }
 
+// UTF-8 decoding lives in the core (text_width.h); these are its builder
+// names, kept for the encoding steps above.
 bool is_valid_utf8(std::string_view bytes) {
-    const std::size_t n = bytes.size();
-    std::size_t i = 0;
-    while (i < n) {
-        const auto lead = static_cast<unsigned char>(bytes[i]);
-        if (lead < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t needed = 0;
-        unsigned char lower = 0x80;
-        unsigned char upper = 0xBF;
-        if (in_range(lead, 0xC2, 0xDF)) {
-            needed = 1;
-        } else if (in_range(lead, 0xE0, 0xEF)) {
-            needed = 2;
-            if (lead == 0xE0) lower = 0xA0;
-            if (lead == 0xED) upper = 0x9F;
-        } else if (in_range(lead, 0xF0, 0xF4)) {
-            needed = 3;
-            if (lead == 0xF0) lower = 0x90;
-            if (lead == 0xF4) upper = 0x8F;
-        } else {
+    for (size_t offset = 0; offset < bytes.size();) {
+        const text::DecodedChar decoded = text::decode_utf8(bytes, offset);
+        // U+FFFD also stands for an ill-formed sequence; a real one is EF BF BD.
+        if (decoded.code_point == text::kReplacementCharacter && bytes.substr(offset, decoded.length) != "\xEF\xBF\xBD")
             return false;
-        }
-        if (n - i - 1 < needed) return false;
-        for (std::size_t k = 1; k <= needed; ++k) {
-            const auto next = static_cast<unsigned char>(bytes[i + k]);
-            if (!in_range(next, lower, upper)) return false;
-            lower = 0x80;
-            upper = 0xBF;
-        }
-        i += needed + 1;
+        offset += decoded.length;
     }
     return true;
 }
 
-std::string repair_utf8(std::string_view bytes) {
-    std::string out;
-    out.reserve(bytes.size());
-    const std::size_t n = bytes.size();
-    std::size_t i = 0;
-    while (i < n) {
-        const auto lead = static_cast<unsigned char>(bytes[i]);
-        if (lead < 0x80) {
-            out += static_cast<char>(lead);
-            ++i;
-            continue;
-        }
-        std::size_t needed = 0;
-        unsigned char lower = 0x80;
-        unsigned char upper = 0xBF;
-        if (in_range(lead, 0xC2, 0xDF)) {
-            needed = 1;
-        } else if (in_range(lead, 0xE0, 0xEF)) {
-            needed = 2;
-            if (lead == 0xE0) lower = 0xA0;
-            if (lead == 0xED) upper = 0x9F;
-        } else if (in_range(lead, 0xF0, 0xF4)) {
-            needed = 3;
-            if (lead == 0xF0) lower = 0x90;
-            if (lead == 0xF4) upper = 0x8F;
-        } else {
-            out += kReplacementCharacter;
-            ++i;
-            continue;
-        }
-        // Take continuation bytes while they fit; the first misfit is not
-        // consumed, so "\xE2\x82A" becomes U+FFFD followed by "A".
-        std::size_t taken = 1;
-        while (taken <= needed && i + taken < n) {
-            const auto next = static_cast<unsigned char>(bytes[i + taken]);
-            if (!in_range(next, lower, upper)) break;
-            lower = 0x80;
-            upper = 0xBF;
-            ++taken;
-        }
-        if (taken == needed + 1) {
-            out.append(bytes.substr(i, taken));
-        } else {
-            out += kReplacementCharacter;
-        }
-        i += taken;
-    }
-    return out;
-}
+std::string repair_utf8(std::string_view bytes) { return text::to_valid_utf8(bytes); }
 
 Result<DecodedText> decode_to_utf8(std::string_view bytes, std::string_view content_type_header) {
     DecodedText decoded;

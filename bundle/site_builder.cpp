@@ -126,7 +126,7 @@ void count_skip(Collected& collected, const std::string& reason) {
 }
 
 // Extracts one HTML record; runs on a worker thread.
-void extract_record(SourceRecord& record, Collected& collected, const BuildOptions& options) {
+void extract_record(SourceRecord& record, Collected& collected) {
     Result<DecodedText> text = decode_to_utf8(record.body, record.content_type);
     if (!text) {
         count_skip(collected, "page whose text could not be decoded");
@@ -161,7 +161,6 @@ void extract_record(SourceRecord& record, Collected& collected, const BuildOptio
     entry.body = doc::encode_document(page.body);
     page.body = doc::Document();
     entry.page = std::move(page);
-    (void)options;
     std::lock_guard<std::mutex> lock(collected.mutex);
     collected.pages.push_back(std::move(entry));
 }
@@ -348,7 +347,7 @@ Status read_inputs(const BuildOptions& options, Collected& collected, int thread
         workers.emplace_back([&] {
             SourceRecord record;
             while (queue.pop(record)) {
-                extract_record(record, collected, options);
+                extract_record(record, collected);
                 int64_t done = ++extracted;
                 if (options.progress) options.progress("extracting", done, 0);
             }
