@@ -136,6 +136,7 @@ struct Piece {
     uint32_t end = 0;
     uint32_t range = 0;
     float width = 0.0f;
+    bool merged = false;  // several measured parts: measure the whole again when drawn
 };
 
 struct Widths {
@@ -374,7 +375,8 @@ private:
         FlowResult result{y, x, true};
         float top = y;
         float line_width = 0.0f;
-        bool hard_start = true;  // the line starts the flow or follows a forced break
+        bool hard_start = true;    // the line starts the flow or follows a forced break
+        bool only_indent = false;  // the line holds only a preformatted line's indentation
         float pending_width = 0.0f;
         pieces_.clear();
         pending_.clear();
@@ -382,9 +384,11 @@ private:
         // Parts of the same range side by side merge at once: pieces_ holds the line's runs.
         auto append = [&](const std::vector<Piece>& parts, float parts_width) {
             for (const Piece& part : parts) {
-                if (!pieces_.empty() && pieces_.back().range == part.range && pieces_.back().end == part.begin) {
-                    pieces_.back().end = part.end;
-                    pieces_.back().width += part.width;
+                Piece* last = pieces_.empty() ? nullptr : &pieces_.back();
+                if (last != nullptr && last->range == part.range && last->end == part.begin) {
+                    last->end = part.end;
+                    last->width += part.width;
+                    last->merged = true;
                 } else {
                     pieces_.push_back(part);
                 }
@@ -392,8 +396,8 @@ private:
             line_width += parts_width;
         };
         auto finish_line = [&](bool next_hard) {
-            top = emit_line(flow_index, x, top, strut_above, strut_below, flow.text_offset);
-            result.right = std::max(result.right, x + line_width);
+            top = emit_line(text, flow_index, x, top, strut_above, strut_below, flow.text_offset);
+            result.right = std::max(result.right, last_line_right_);
             pieces_.clear();
             line_width = 0.0f;
             hard_start = next_hard;
@@ -410,7 +414,12 @@ private:
                     append(pending_, pending_width);
                     append(word_, word_width);
                 } else {
-                    if (!pieces_.empty()) finish_line(false);
+                    if (only_indent) {  // indentation alone would make a blank line: dropped
+                        pieces_.clear();
+                        line_width = 0.0f;
+                    } else if (!pieces_.empty()) {
+                        finish_line(false);
+                    }
                     // At a line start: spaces before the word are dropped.
                     if (!wrap || word_width <= width + kEpsilon) {
                         append(word_, word_width);
@@ -427,6 +436,7 @@ private:
                     }
                 }
             }
+            only_indent = false;
             pending_.clear();
             pending_width = 0.0f;
             if (segment.space_end > segment.end) {
@@ -435,6 +445,7 @@ private:
                     // Indentation of a preformatted line is kept.
                     word_.clear();
                     append(word_, measure(text, ranges_, word_end, spaces_end, &word_));
+                    only_indent = true;
                 } else {
                     pending_width = measure(text, ranges_, word_end, spaces_end, &pending_);
                 }
@@ -447,8 +458,8 @@ private:
     }
 
     // Turns pieces_ into one line at `top`; returns its bottom.
-    float emit_line(uint32_t flow_index, float x, float top, float strut_above, float strut_below,
-                    uint32_t flow_offset) {
+    float emit_line(std::string_view text, uint32_t flow_index, float x, float top, float strut_above,
+                    float strut_below, uint32_t flow_offset) {
         float above = strut_above;
         float below = strut_below;
         for (const Piece& piece : pieces_) {
@@ -464,12 +475,17 @@ private:
         line.first_run = static_cast<uint32_t>(out_.runs_.size());
         const auto line_index = static_cast<uint32_t>(out_.lines_.size());
 
+        // One run per piece (layout_flow merged them). A run is measured
+        // whole, as it is drawn, so the next run starts where its text ends
+        // even if the font's widths of separate words do not add up exactly.
         float pen = x;
-        for (const Piece& piece : pieces_) {  // one run each (layout_flow merged them)
+        for (const Piece& piece : pieces_) {
             const StyledRange& range = ranges_[piece.range];
             TextRun run;
             run.x = pen;
-            run.width = piece.width;
+            run.width = piece.merged ? metrics_.advance(text.substr(piece.begin, piece.end - piece.begin), range.face,
+                                                        range.size)
+                                     : piece.width;
             run.height = range.line_height;
             run.baseline = line.baseline;
             run.y = line.baseline - range.shift - range.ascent;
@@ -483,10 +499,11 @@ private:
             run.link = range.link;
             run.underline = range.link >= 0 && style_.underline_links;
             out_.runs_.push_back(run);
-            pen += piece.width;
+            pen += run.width;
         }
         line.run_count = static_cast<uint32_t>(out_.runs_.size()) - line.first_run;
         content_right_ = std::max(content_right_, pen);
+        last_line_right_ = pen;
         out_.lines_.push_back(line);
         return line.bottom();
     }
@@ -1045,6 +1062,14 @@ private:
         };
 
         const size_t rows = grid.rows.size();
+        // Cells spanning several rows, by the last row they span.
+        std::vector<std::pair<size_t, size_t>> spanning;  // (last row, cell index)
+        for (size_t i = 0; i < grid.cells.size(); ++i) {
+            const GridCell& cell = grid.cells[i];
+            if (cell.placed && cell.rowspan > 1) spanning.emplace_back(cell.row + cell.rowspan - 1, i);
+        }
+        std::sort(spanning.begin(), spanning.end());
+        size_t next_spanning = 0;
         std::vector<float> row_top(rows + 1, y + border);
         std::vector<float> row_height(rows, 0.0f);
         for (size_t row = 0; row < rows; ++row) {
@@ -1073,8 +1098,8 @@ private:
                 if (cell.rowspan == 1) row_height[row] = std::max(row_height[row], cell.height);
             }
             // Cells spanning down to this row: the rows they span must hold them.
-            for (const GridCell& cell : grid.cells) {
-                if (!cell.placed || cell.rowspan == 1 || cell.row + cell.rowspan - 1 != row) continue;
+            for (; next_spanning < spanning.size() && spanning[next_spanning].first == row; ++next_spanning) {
+                const GridCell& cell = grid.cells[spanning[next_spanning].second];
                 row_height[row] = std::max(row_height[row], row_top[cell.row] + cell.height - row_top[row]);
             }
             row_top[row + 1] = row_top[row] + row_height[row] + border;
@@ -1202,6 +1227,7 @@ private:
     const float em_;
     uint32_t next_block_ = 0;
     float content_right_ = 0.0f;
+    float last_line_right_ = 0.0f;  // right end of the line emit_line made last
     mutable size_t range_hint_ = 0;  // where measure() found its last range
     // Working storage, reused from flow to flow.
     std::vector<StyledRange> ranges_;

@@ -213,6 +213,38 @@ TEST_CASE("layout wraps a paragraph at the width and across bold, italic and lin
     CHECK(layout.height() == doctest::Approx(100.0f));
 }
 
+TEST_CASE("layout places each run where the drawn text of the run before it ends") {
+    // A font whose widths of separate words do not add up to the width of
+    // the words together (each measurement rounded up, like ImGui::CalcTextSize).
+    class RoundingMetrics : public FakeMetrics {
+    public:
+        float advance(std::string_view utf8, FontFace, float size) const override {
+            return std::ceil(static_cast<float>(text::display_width(utf8)) * 7.3f * size / 16.0f);
+        }
+    };
+    const RoundingMetrics metrics;
+    const doc::Document document = document_of(
+        {paragraph({span("several plain words then "), span("some bold words", doc::kBold), span(" and plain again "),
+                    span("with a link", doc::kPlain, 0), span(" at the end of a long line of text")})},
+        1);
+    const float width = 300;
+    const Layout layout = layout_document(document, width, metrics, test_style());
+    check_runs_within(layout, width);
+    int checked = 0;
+    for (const LayoutLine& line : layout.lines()) {
+        for (uint32_t r = line.first_run; r < line.first_run + line.run_count; ++r) {
+            const TextRun& run = layout.runs()[r];
+            const float drawn = metrics.advance(layout.text(run), run.face, run.size);
+            CHECK(run.width == doctest::Approx(drawn));
+            if (r + 1 < line.first_run + line.run_count) {
+                CHECK(layout.runs()[r + 1].x == doctest::Approx(run.x + drawn));
+                ++checked;
+            }
+        }
+    }
+    CHECK(checked >= 3);
+}
+
 TEST_CASE("layout breaks CJK text between ideographs but never puts closing punctuation at a line start") {
     const FakeMetrics metrics;
     const std::string text = "日本語の文章は、句読点「かぎ括弧」の前後でも正しく改行されます。次の文。";
@@ -392,6 +424,34 @@ TEST_CASE("layout sizes table columns to their content and never beyond the widt
         CHECK(header_backgrounds == 2);
         CHECK(right == doctest::Approx(3 * border + 4 * padding + (6 + 3) * kColumn));
     }
+    SUBCASE("spanning cells take the columns and rows they span") {
+        doc::Block wide = cell("Wide title", true);
+        wide.colspan = 2;
+        doc::Block tall = cell("tall");
+        tall.rowspan = 2;
+        const doc::Document document =
+            document_of({table({row({wide}), row({tall, cell("right1")}), row({cell("right2")})})});
+        const Layout layout = layout_document(document, 400, metrics, test_style());
+        const TextRun* title = run_with_text(layout, "Wide title");
+        const TextRun* tall_run = run_with_text(layout, "tall");
+        const TextRun* right1 = run_with_text(layout, "right1");
+        const TextRun* right2 = run_with_text(layout, "right2");
+        REQUIRE(title != nullptr);
+        REQUIRE(tall_run != nullptr);
+        REQUIRE(right1 != nullptr);
+        REQUIRE(right2 != nullptr);
+        CHECK(title->x == doctest::Approx(tall_run->x));
+        CHECK(right2->x == doctest::Approx(right1->x));  // column 0 is still covered by "tall"
+        CHECK(right2->y > right1->y);
+        const Decoration* header = nullptr;
+        float right = 0;
+        for (const Decoration& decoration : layout.decorations()) {
+            if (decoration.kind == DecorationKind::table_header_background) header = &decoration;
+            right = std::max(right, decoration.rect.right());
+        }
+        REQUIRE(header != nullptr);
+        CHECK(header->rect.right() == doctest::Approx(right - test_style().table_border_width));
+    }
     SUBCASE("wide content: columns share the width, cells wrap") {
         const std::string long_text = "a cell with a great deal of text in it that must wrap over several lines";
         const doc::Document document = document_of({table({row({cell("id", true), cell("text", true), cell("more", true)}),
@@ -479,6 +539,29 @@ TEST_CASE("layout scales a figure larger than the column down keeping its aspect
     }
     CHECK(height == doctest::Approx(5000.0f));
     CHECK(uv == doctest::Approx(1.0f));
+}
+
+TEST_CASE("layout zoom scales text, spacing and images together") {
+    const FakeMetrics metrics;
+    doc::Document document = document_of({paragraph("zoomed words here"), paragraph("second")});
+    document.images.push_back(doc::Image{"https://example.org/i.png", "", 1, 100, 40});
+    doc::Block figure;
+    figure.kind = doc::BlockKind::figure;
+    figure.image = 0;
+    document.blocks.push_back(figure);
+    LayoutStyle style = test_style();
+    const Layout normal = layout_document(document, 1000, metrics, style);
+    style.zoom = 2.0f;
+    const Layout zoomed = layout_document(document, 1000, metrics, style);
+    REQUIRE(normal.runs().size() == zoomed.runs().size());
+    for (size_t i = 0; i < normal.runs().size(); ++i) {
+        CHECK(zoomed.runs()[i].size == doctest::Approx(2 * normal.runs()[i].size));
+        CHECK(zoomed.runs()[i].width == doctest::Approx(2 * normal.runs()[i].width));
+        CHECK(zoomed.runs()[i].y == doctest::Approx(2 * normal.runs()[i].y));
+    }
+    CHECK(zoomed.height() == doctest::Approx(2 * normal.height()));
+    REQUIRE(zoomed.decorations().size() == 1);
+    CHECK(zoomed.decorations()[0].rect.width == doctest::Approx(200.0f));
 }
 
 TEST_CASE("layout turns headings into table-of-contents anchors in order with increasing y") {
