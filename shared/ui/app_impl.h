@@ -117,8 +117,10 @@ struct ReaderApp::Impl {
     float top_margin = 0;
     std::string message;                  // a plain notice shown in a banner
     std::string hover_target;             // shown in the status bar
+    int32_t pressed_link = -1;            // a link follows on release over the same link
     std::string external_url;             // the external-link popup's address
     bool open_external_popup = false;
+    bool close_popups = false;            // navigation closes a dialog left open
 
     // [SECTION] Search
     char search_text[256] = {};
@@ -126,6 +128,7 @@ struct ReaderApp::Impl {
     uint64_t suggest_request = 0;
     std::vector<PageRecord> suggestions;
     bool suggestions_open = false;
+    bool suggestions_hovered = false;     // the list keeps showing while the pointer is on it
     SearchResults results;                // the results shown, if the page is a results page
     std::vector<int64_t> result_page_ids;
     static constexpr int kResultsPerPage = 10;

@@ -196,7 +196,6 @@ void ReaderApp::Impl::draw_toolbar() {
             suggestions_open = false;
         }
     }
-    static bool suggestions_hovered = false;
     if (suggestions_open && !suggestions.empty() && (search_active || suggestions_hovered)) {
         ImGui::SetNextWindowPos(ImVec2(search_pos.x, search_pos.y + ImGui::GetFrameHeight() + 2));
         ImGui::SetNextWindowSizeConstraints(ImVec2(search_width * 1.4f, 0), ImVec2(search_width * 2.2f, FLT_MAX));
@@ -386,7 +385,6 @@ void ReaderApp::Impl::draw_page() {
     const bool hovered = ImGui::IsWindowHovered() && mouse.x < origin.x + size.x - 14 * ui_scale;
     const LaidRun* under = hovered ? run_at(layout, ImVec2(mouse.x - column_left, mouse.y - page_top)) : nullptr;
     const int32_t hovered_link = under ? under->link : -1;
-    static int32_t pressed_link = -1;
     hover_target.clear();
     if (hovered_link >= 0 && hovered_link < static_cast<int32_t>(document.links.size())) {
         const doc::Link& link = document.links[hovered_link];
@@ -503,6 +501,8 @@ void ReaderApp::Impl::draw_status_bar() {
 }
 
 void ReaderApp::Impl::draw_popups() {
+    const bool close_now = close_popups && !open_external_popup;
+    close_popups = false;
     if (open_external_popup) { ImGui::OpenPopup("Another website"); open_external_popup = false; }
     ImGui::SetNextWindowSize(ImVec2(std::min(560.0f * ui_scale, ImGui::GetMainViewport()->WorkSize.x - 40), 0));
     if (ImGui::BeginPopupModal("Another website", nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings)) {
@@ -522,7 +522,7 @@ void ReaderApp::Impl::draw_popups() {
             ImGui::CloseCurrentPopup();
         }
         ImGui::SameLine();
-        if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
+        if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGuiKey_Escape) || close_now) ImGui::CloseCurrentPopup();
         ImGui::EndPopup();
     }
 }

@@ -4,7 +4,8 @@
 // once per frame, never waiting on I/O inside a frame. Requests go to the
 // reading core (sitepack/reader_core.h) running on its own thread; this
 // adapter keeps the views' code free of the message variants and wakes
-// the platform's event loop when an answer is ready.
+// the platform's event loop when an answer is ready. The bundle's fonts are
+// read on a thread of the adapter's own until the core has a fonts request.
 #pragma once
 
 #include <cstdint>

@@ -1,13 +1,10 @@
-// page_layout.cpp: block and inline layout of a document (see page_layout.h).
+// page_layout.cpp: the page's header (title, date line, rule) set here; the
+// body by the shared engine (layout_adapter.cpp).
 //
-// Typesetting choices, in units of the body size (ImGui sizes a font by its
-// ascent + descent, about 1.36 typographic ems for Noto Sans, so 1.2 here is a
-// line height of about 1.65 em): paragraphs 0.7 apart; headings bold,
-// 1.6/1.35/1.18/1.06 times the body, with more space above than below so
-// they bind to their text; lists indented 1.6 with hanging
-// markers; quotes indented behind a thin bar; code on a tinted band.
-// Lines break at the opportunities of text::line_break_segments (spaces,
-// between CJK characters), greedily, ragged right.
+// The title is 1.85 times the body size, bold, on lines of 1.1; the date
+// line smaller and muted; a hairline rule closes the header. (ImGui sizes a
+// font by ascent + descent, about 1.36 typographic ems for Noto Sans.)
+// Lines break at the opportunities of text::line_break_segments, greedily.
 #include "page_layout.h"
 
 #include <algorithm>
@@ -73,27 +70,18 @@ public:
         : document_(document), fonts_(fonts), out_(out), em_(fonts.body_size) {}
 
     void header(const PageHeader& header, float width);
-    void blocks(const std::vector<doc::Block>& blocks, float x0, float width, int depth);
 
     float y = 0;
 
 private:
-    void block(const doc::Block& block, float x0, float width, int depth);
-    void gap(float amount) { pending_gap_ = std::max(pending_gap_, amount); }
-    void flush_gap() { y += pending_gap_; pending_gap_ = 0; }
     void inline_spans(const std::vector<doc::Span>& spans, float x0, float width, const InlineStyle& style);
     std::vector<Piece> make_pieces(const std::vector<doc::Span>& spans, const InlineStyle& style);
     void place_lines(std::vector<Piece>& pieces, float x0, float width, const InlineStyle& style);
-    void preformatted(const doc::Block& block, float x0, float width);
-    void table(const doc::Block& block, float x0, float width, int depth);
-    void figure(const doc::Block& block, float x0, float width);
 
     const doc::Document& document_;
     const LayoutFonts& fonts_;
     PageLayout& out_;
     float em_;
-    float pending_gap_ = 0;
-    bool in_quote_ = false;
 };
 
 std::vector<Piece> Layouter::make_pieces(const std::vector<doc::Span>& spans, const InlineStyle& style) {
@@ -267,216 +255,7 @@ void Layouter::header(const PageHeader& header, float width) {
     if (!header.title.empty() || !header.meta.empty()) {
         y += em_ * 0.7f;
         out_.boxes.push_back({BoxKind::rule, 0, y, width, y + 1.0f, -1});
-        gap(em_ * 1.1f);
-    }
-}
-
-void Layouter::blocks(const std::vector<doc::Block>& blocks, float x0, float width, int depth) {
-    if (depth > doc::kMaxDepth) return;
-    for (const doc::Block& child : blocks) block(child, x0, width, depth + 1);
-}
-
-void Layouter::block(const doc::Block& block, float x0, float width, int depth) {
-    width = std::max(width, em_ * 4.0f);
-    switch (block.kind) {
-    case doc::BlockKind::paragraph: {
-        if (block.spans.empty()) return;
-        flush_gap();
-        InlineStyle style;
-        style.size = em_; style.line_height = std::round(em_ * 1.22f);
-        style.role = in_quote_ ? TextRole::quote : TextRole::body;
-        if (in_quote_) style.extra_style = doc::kItalic;
-        inline_spans(block.spans, x0, width, style);
-        gap(em_ * 0.7f);
-        break;
-    }
-    case doc::BlockKind::heading: {
-        static const float kScale[7] = {1.0f, 1.6f, 1.35f, 1.18f, 1.06f, 1.0f, 0.95f};
-        const int level = std::clamp<int>(block.level, 1, 6);
-        gap(em_ * (level <= 2 ? 1.25f : 1.0f));
-        flush_gap();
-        InlineStyle style;
-        style.size = em_ * kScale[level];
-        style.line_height = std::round(style.size * 1.12f);
-        style.extra_style = doc::kBold;
-        style.role = TextRole::heading;
-        std::string text;
-        for (const doc::Span& span : block.spans) text += span.text;
-        out_.headings.push_back({text, level + 1, y});
-        inline_spans(block.spans, x0, width, style);
-        gap(em_ * 0.4f);
-        break;
-    }
-    case doc::BlockKind::list: {
-        flush_gap();
-        const float indent = em_ * 1.6f;
-        int number = block.start;
-        for (const doc::Block& item : block.children) {
-            flush_gap();
-            const std::string marker = block.ordered ? std::to_string(number++) + "." : "\xE2\x80\xA2";
-            const size_t line_before = out_.lines.size();
-            const float item_top = y;
-            if (item.kind == doc::BlockKind::list_item) blocks(item.children, x0 + indent, width - indent, depth);
-            else this->block(item, x0 + indent, width - indent, depth + 1);
-            // Hang the marker on the item's first line, right-aligned before the text.
-            float line_top = item_top, line_height = std::round(em_ * 1.22f);
-            if (out_.lines.size() > line_before) { line_top = out_.lines[line_before].top; line_height = out_.lines[line_before].bottom - line_top; }
-            LaidRun run;
-            run.size = em_; run.face = 0; run.role = TextRole::marker; run.text = marker;
-            run.width = measure(fonts_, 0, em_, marker.data(), marker.data() + marker.size());
-            run.x = x0 + indent - run.width - em_ * 0.45f;
-            run.y = line_top + (line_height - em_) * 0.5f;
-            if (out_.lines.size() > line_before) {
-                // Insert into the first line's runs so it is drawn with that line.
-                LaidLine& line = out_.lines[line_before];
-                out_.runs.insert(out_.runs.begin() + line.end_run, run);
-                line.end_run++;
-                for (size_t k = line_before + 1; k < out_.lines.size(); ++k) { out_.lines[k].first_run++; out_.lines[k].end_run++; }
-            }
-            pending_gap_ = 0;
-            gap(em_ * 0.25f);
-        }
-        pending_gap_ = 0;
-        gap(em_ * 0.7f);
-        break;
-    }
-    case doc::BlockKind::list_item:
-        blocks(block.children, x0, width, depth);
-        break;
-    case doc::BlockKind::quote: {
-        gap(em_ * 0.9f);
-        flush_gap();
-        const float top = y;
-        const bool was_in_quote = in_quote_;
-        in_quote_ = true;
-        blocks(block.children, x0 + em_ * 1.3f, width - em_ * 1.3f, depth);
-        in_quote_ = was_in_quote;
-        pending_gap_ = 0;
-        out_.boxes.push_back({BoxKind::quote_bar, x0 + em_ * 0.2f, top + em_ * 0.2f, x0 + em_ * 0.2f + 3.0f, y - em_ * 0.2f, -1});
-        gap(em_ * 1.0f);
-        break;
-    }
-    case doc::BlockKind::preformatted:
-        flush_gap();
-        preformatted(block, x0, width);
-        gap(em_ * 0.9f);
-        break;
-    case doc::BlockKind::table:
-        flush_gap();
-        table(block, x0, width, depth);
-        gap(em_ * 1.0f);
-        break;
-    case doc::BlockKind::table_row:
-    case doc::BlockKind::table_cell:
-        blocks(block.children, x0, width, depth);
-        break;
-    case doc::BlockKind::figure:
-        gap(em_ * 0.9f);
-        flush_gap();
-        figure(block, x0, width);
-        gap(em_ * 1.1f);
-        break;
-    case doc::BlockKind::rule:
-        gap(em_ * 1.0f);
-        flush_gap();
-        out_.boxes.push_back({BoxKind::rule, x0 + width * 0.35f, y, x0 + width * 0.65f, y + 1.0f, -1});
         y += 1.0f;
-        gap(em_ * 1.0f);
-        break;
-    }
-}
-
-void Layouter::preformatted(const doc::Block& block, float x0, float width) {
-    const float pad = em_ * 0.6f;
-    const float top = y;
-    y += pad;
-    InlineStyle style;
-    style.size = em_ * 0.85f;
-    style.line_height = std::round(style.size * 1.2f);
-    style.extra_style = doc::kCode;
-    style.role = TextRole::code;
-    std::vector<doc::Span> spans = block.spans;
-    inline_spans(spans, x0 + pad, width - 2 * pad, style);
-    y += pad;
-    out_.boxes.push_back({BoxKind::code_background, x0, top, x0 + width, y, -1});
-}
-
-void Layouter::table(const doc::Block& block, float x0, float width, int depth) {
-    size_t columns = 1;
-    for (const doc::Block& row : block.children) {
-        size_t count = 0;
-        for (const doc::Block& cell : row.children) count += std::max<uint16_t>(cell.colspan, 1);
-        columns = std::max(columns, count);
-    }
-    const float column_width = width / static_cast<float>(columns);
-    const float pad = em_ * 0.45f;
-    out_.boxes.push_back({BoxKind::table_line, x0, y, x0 + width, y + 1.0f, -1});
-    for (const doc::Block& row : block.children) {
-        const float row_top = y;
-        float row_bottom = y;
-        size_t column = 0;
-        bool header_row = !row.children.empty();
-        for (const doc::Block& cell : row.children) {
-            header_row = header_row && cell.header;
-            const size_t span = std::max<uint16_t>(cell.colspan, 1);
-            y = row_top + pad;
-            pending_gap_ = 0;
-            const float cell_x = x0 + column * column_width + pad;
-            const float cell_width = column_width * span - 2 * pad;
-            if (cell.header) {
-                // Header cells: their paragraphs in bold.
-                doc::Block bold = cell;
-                for (doc::Block& child : bold.children)
-                    for (doc::Span& s : child.spans) s.style |= doc::kBold;
-                blocks(bold.children, cell_x, cell_width, depth);
-                for (doc::Span s : cell.spans) { (void)s; }
-            } else {
-                blocks(cell.children, cell_x, cell_width, depth);
-            }
-            if (!cell.spans.empty()) {
-                InlineStyle style; style.size = em_; style.line_height = std::round(em_ * 1.2f);
-                if (cell.header) style.extra_style = doc::kBold;
-                inline_spans(cell.spans, cell_x, cell_width, style);
-            }
-            row_bottom = std::max(row_bottom, y + pad);
-            column += span;
-        }
-        pending_gap_ = 0;
-        y = row_bottom;
-        if (header_row) out_.boxes.push_back({BoxKind::table_header, x0, row_top, x0 + width, y, -1});
-        out_.boxes.push_back({BoxKind::table_line, x0, y, x0 + width, y + 1.0f, -1});
-    }
-    // Cells were laid out column by column; keep lines in top-to-bottom order
-    // so visible_lines can binary-search them.
-    std::stable_sort(out_.lines.begin(), out_.lines.end(),
-                     [](const LaidLine& a, const LaidLine& b) { return a.top < b.top; });
-}
-
-void Layouter::figure(const doc::Block& block, float x0, float width) {
-    float image_width = width, image_height = width * 9.0f / 16.0f;
-    if (block.image >= 0 && block.image < static_cast<int32_t>(document_.images.size())) {
-        const doc::Image& image = document_.images[block.image];
-        if (image.width > 0 && image.height > 0) {
-            // Never enlarge a small picture: it would blur. Scale with the zoom.
-            const float natural = static_cast<float>(image.width) * (em_ / 23.0f);
-            image_width = std::min(width, natural);
-            image_height = image_width * static_cast<float>(image.height) / static_cast<float>(image.width);
-        }
-    }
-    const float left = x0 + (width - image_width) * 0.5f;
-    out_.boxes.push_back({BoxKind::image, left, y, left + image_width, y + image_height, block.image});
-    // An empty line over the picture lets visible_lines find it.
-    out_.lines.push_back({y, y + image_height, static_cast<uint32_t>(out_.runs.size()), static_cast<uint32_t>(out_.runs.size())});
-    y += image_height;
-    if (!block.spans.empty()) {
-        y += em_ * 0.5f;
-        InlineStyle style;
-        style.size = std::round(em_ * 0.85f);
-        style.line_height = std::round(style.size * 1.2f);
-        style.extra_style = doc::kItalic;
-        style.role = TextRole::caption;
-        style.center = true;
-        inline_spans(block.spans, x0, width, style);
     }
 }
 
@@ -484,19 +263,13 @@ void Layouter::figure(const doc::Block& block, float x0, float width) {
 
 // [SECTION] Public
 
-PageLayout layout_page(const doc::Document& document, const PageHeader& header, const LayoutFonts& fonts, float width,
-                       bool shared_engine) {
+PageLayout layout_page(const doc::Document& document, const PageHeader& header, const LayoutFonts& fonts, float width) {
     PageLayout layout;
     layout.width = width;
     Layouter layouter(document, fonts, layout);
     layouter.header(header, width);
-    if (shared_engine) {
-        const float top = layouter.y + (header.title.empty() && header.meta.empty() ? 0.0f : fonts.body_size * 1.1f);
-        append_shared_layout(document, fonts, width, top, layout);
-        return layout;
-    }
-    layouter.blocks(document.blocks, 0, width, 0);
-    layout.height = layouter.y + fonts.body_size * 2.0f;
+    const float top = layouter.y + (header.title.empty() && header.meta.empty() ? 0.0f : fonts.body_size * 1.1f);
+    append_shared_layout(document, fonts, width, top, layout);
     return layout;
 }
 

@@ -1,10 +1,12 @@
-// page_layout.h: a page's document set as positioned text for one column width.
+// page_layout.h: a page set as a drawing list for one column width.
 //
-// Stands in for sitepack/text_layout.h (written in parallel) so the reading
-// view works now. The layout is pure arithmetic over font metrics: it knows
-// ImFont only to measure text, draws nothing, and is recomputed when the
-// column width or the zoom changes. Coordinates are in pixels relative to
-// the column's top-left corner.
+// What the reading view draws: runs of text, boxes (rules, quote bars, code
+// bands, table lines, images), lines for finding the visible band, and
+// heading anchors. The body comes from the shared engine
+// (sitepack/text_layout.h), the page header (title, date line) from here.
+// Pure arithmetic over font metrics: ImFont is used only to measure; it is
+// recomputed when the column width or the zoom changes. Coordinates are in
+// pixels from the column's top-left corner.
 #pragma once
 
 #include <cstdint>
@@ -69,11 +71,10 @@ struct PageLayout {
     std::vector<HeadingAnchor> headings;
 };
 
-// `shared_engine`: the body laid out by sitepack/text_layout.h (the
-// project's layout engine, layout_adapter.cpp); else by this file's own
-// simpler layout, kept as a fallback.
+// The header is set here; the body by sitepack/text_layout.h (the project's
+// layout engine), converted by layout_adapter.cpp.
 PageLayout layout_page(const doc::Document& document, const PageHeader& header,
-                       const LayoutFonts& fonts, float width, bool shared_engine = true);
+                       const LayoutFonts& fonts, float width);
 
 // layout_adapter.cpp: appends the shared engine's layout of `document`, `top` pixels down.
 void append_shared_layout(const doc::Document& document, const LayoutFonts& fonts, float width, float top,

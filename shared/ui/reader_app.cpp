@@ -195,6 +195,7 @@ void ReaderApp::show_file_chooser(const std::string& folder) {
 void ReaderApp::Impl::navigate(Location location, bool push) {
     message.clear();
     suggestions_open = false;
+    close_popups = true;
     if (push && history_index >= 0 && history_index < static_cast<int>(history.size()))
         history[history_index].scroll = scroll;
     if (location.url.rfind("app:", 0) == 0) {
@@ -287,7 +288,10 @@ void ReaderApp::Impl::show_document(const Location& location, doc::Document doc_
     found_for.clear();
     find_matches.clear();
     screen = Screen::page;
-    if (bundle_state == BundleState::open && page) positions[bundle_key()] = {location.url, 0};
+    if (bundle_state == BundleState::open && page) {
+        positions[bundle_key()] = {location.url, location.scroll};
+        save_settings();  // a reader who pulls the stick out still resumes here
+    }
 }
 
 void ReaderApp::Impl::handle(CoreResponse& response) {
@@ -347,7 +351,7 @@ void ReaderApp::Impl::handle(CoreResponse& response) {
             bundle_error = response.status.message();
             show_error_page({"app:error", 0, "Cannot open this file", 0}, "This file cannot be read",
                             "File: " + bundle_path + "\n\n" + bundle_error,
-                            "Nothing was changed on disk. You can choose another bundle with Open.", false);
+                            "Nothing was changed on disk. Choose another bundle with \xE2\x80\x9COpen a bundle\xE2\x80\xA6\xE2\x80\x9D above.", false);
             return;
         }
         bundle_state = BundleState::open;
@@ -467,6 +471,7 @@ std::string ReaderApp::window_title() const {
     std::string site = s.info.site_name.empty() ? "sitepack reader" : s.info.site_name;
     if (s.screen == Screen::chooser) return "Open a bundle - sitepack reader";
     if (s.current.title.empty()) return site;
+    if (s.current.title.find(site) != std::string::npos) return s.current.title;
     return s.current.title + " - " + site;
 }
 
@@ -476,7 +481,9 @@ bool ReaderApp::idle() const {
     const Impl& s = *impl_;
     if (s.core.busy() || s.pending_request != 0 || s.bundle_state == BundleState::opening) return false;
     if (!s.image_requests.empty()) return false;
-    if (std::abs(s.scroll - s.scroll_target) > 0.5f || s.layout_dirty || s.restore_scroll >= 0) return false;
+    if (std::abs(s.scroll - s.scroll_target) > 0.5f) return false;
+    // A page waiting to be laid out (only the page screen lays out).
+    if (s.screen == Screen::page && !s.current.url.empty() && (s.layout_dirty || s.restore_scroll >= 0)) return false;
     return true;
 }
 
@@ -516,6 +523,16 @@ Status ReaderApp::script_search(const std::string& query) {
     std::snprintf(s.search_text, sizeof s.search_text, "%s", query.c_str());
     Location location; location.url = "app:search/1/" + query;
     s.navigate(location, true);
+    return {};
+}
+
+Status ReaderApp::script_type(const std::string& text) {
+    Impl& s = *impl_;
+    if (s.bundle_state != BundleState::open) return Status(ErrorCode::invalid_argument, "no bundle is open");
+    std::snprintf(s.search_text, sizeof s.search_text, "%s", text.c_str());
+    s.suggested_for = text;
+    CoreRequest request; request.kind = RequestKind::suggest; request.text = text; request.limit = 8;
+    s.suggest_request = s.core.post(request);
     return {};
 }
 
@@ -598,6 +615,9 @@ std::string ReaderApp::dump_json() const {
                "\", \"snippet\": \"" + json_escape(hit.snippet) + "\"}";
     }
     out += "]},\n";
+    out += "  \"suggestions\": [";
+    for (size_t i = 0; i < s.suggestions.size(); ++i) out += (i ? ", \"" : "\"") + json_escape(s.suggestions[i].title) + "\"";
+    out += "],\n";
     out += "  \"find\": {\"text\": \"" + json_escape(s.find_text) + "\", \"matches\": " + std::to_string(s.find_matches.size()) + "},\n";
     int images_ready = 0, images_failed = 0;
     for (const auto& [id, slot] : s.images) { images_ready += slot.state == ImageSlot::State::ready; images_failed += slot.state == ImageSlot::State::failed; }

@@ -19,7 +19,7 @@ std::string unquote(const std::string& text) {
 }
 
 const char* const kCommands[] = {"open", "click", "search", "result", "back", "forward", "home", "scroll", "zoom",
-                                 "theme", "find", "key", "resize", "wait", "screenshot", "dump", "expect", "frames"};
+                                 "theme", "find", "key", "type", "resize", "wait", "screenshot", "dump", "expect", "frames"};
 
 }  // namespace
 
@@ -86,6 +86,7 @@ ScriptAction ScriptRunner::step(ReaderApp& app) {
     if (step.command == "open") status = app.script_open(arg);
     else if (step.command == "click") status = app.script_click(arg);
     else if (step.command == "search") status = app.script_search(arg);
+    else if (step.command == "type") status = app.script_type(arg);
     else if (step.command == "result") status = app.script_result(std::atoi(arg.c_str()));
     else if (step.command == "back") status = app.script_back();
     else if (step.command == "forward") status = app.script_forward();

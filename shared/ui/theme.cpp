@@ -66,6 +66,9 @@ void apply_imgui_style(bool dark, float scale) {
     style.Colors[ImGuiCol_WindowBg] = ImGui::ColorConvertU32ToFloat4(p.toolbar_bg);
     style.Colors[ImGuiCol_ChildBg] = ImGui::ColorConvertU32ToFloat4(p.page_bg);
     style.Colors[ImGuiCol_Text] = ImGui::ColorConvertU32ToFloat4(p.text);
+    // Opaque popups: page text must never show through a dialog.
+    style.Colors[ImGuiCol_PopupBg] = ImGui::ColorConvertU32ToFloat4(dark ? IM_COL32(44, 45, 49, 255) : IM_COL32(255, 255, 255, 255));
+    style.WindowPadding = ImVec2(14, 12);
     if (!dark) {
         style.Colors[ImGuiCol_Button] = ImVec4(0, 0, 0, 0.04f);
         style.Colors[ImGuiCol_ButtonHovered] = ImVec4(0, 0, 0, 0.09f);

@@ -78,11 +78,21 @@ class ReaderTestCase(ScratchTestCase):
         script = self.path("script.txt")
         with open(script, "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
-        args = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", READER, "--script", script]
-        if bundle is not None:
-            args += ["--bundle", bundle]
-        env = dict(os.environ, XDG_CONFIG_HOME=self.config, LIBGL_ALWAYS_SOFTWARE="1")
+        # The reader's own exit status is kept in a file: xvfb-run's may
+        # report its own clean-up trouble instead.
+        status_file = self.path("exit_status")
+        if os.path.exists(status_file):
+            os.remove(status_file)
+        reader_args = [READER, "--script", script] + (["--bundle", bundle] if bundle is not None else [])
+        args = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "sh", "-c",
+                '"$0" "$@"; echo $? > "$STATUS_FILE"', *reader_args]
+        env = dict(os.environ, XDG_CONFIG_HOME=self.config, LIBGL_ALWAYS_SOFTWARE="1", STATUS_FILE=status_file)
         result = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env)
+        if os.path.exists(status_file):
+            with open(status_file) as f:
+                result.returncode = int(f.read().strip() or "-1")
+        else:
+            self.fail(f"the reader did not run (xvfb-run exited {result.returncode})\n{result.stderr}")
         if expect_exit is not None and result.returncode != expect_exit:
             self.fail(f"reader exited {result.returncode}, expected {expect_exit}\n"
                       f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}")
@@ -152,6 +162,10 @@ class SearchTest(ReaderTestCase):
         page = self.dump("page.json")
         self.assertEqual(page["url"], hits[0]["url"])
         self.assertTrue(self.dump("back.json")["url"].startswith("app:search/"))
+
+    def test_title_suggestions_as_one_types(self):
+        self.run_script(["type Open Let", f"dump {self.path('typed.json')}"], bundle=sample_bundle())
+        self.assertIn("Open Letter to Xi Jinping", self.dump("typed.json")["suggestions"])
 
     def test_search_cjk(self):
         self.run_script(["search 김수형", f"dump {self.path('korean.json')}"], bundle=sample_bundle())

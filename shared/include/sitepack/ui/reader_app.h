@@ -49,6 +49,7 @@ public:
     Status script_open(const std::string& url);
     Status script_click(const std::string& link_text);
     Status script_search(const std::string& query);
+    Status script_type(const std::string& text);  // typed into the search box: title suggestions
     Status script_result(int number);           // 1-based, on the current results page
     Status script_back();
     Status script_forward();

@@ -5,6 +5,7 @@
 //   result N                back | forward | home   scroll PIXELS
 //   zoom +N | -N            theme light|dark        find TEXT
 //   key NAME                resize W H              wait
+//   type TEXT (into the search box: title suggestions)
 //   screenshot FILE.png     dump FILE.json          expect TEXT (in the dump)
 // After each step the runner waits until the reader is idle (responses in,
 // scrolling settled) and two more frames are drawn, so a screenshot shows

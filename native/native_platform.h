@@ -1,0 +1,43 @@
+// native_platform.h: the desktop's side of shared/ui's interfaces.
+#pragma once
+
+#include <string>
+
+#include "sitepack/ui/platform.h"
+
+struct GLFWwindow;
+
+namespace sitepack::native {
+
+class NativePlatform : public ui::Platform {
+public:
+    explicit NativePlatform(GLFWwindow* window);
+    Result<std::string> read_config(const std::string& name) override;
+    Status write_config(const std::string& name, const std::string& contents) override;
+    std::string config_folder() const override { return config_folder_; }
+    Result<std::vector<ui::DirectoryEntry>> list_directory(const std::string& path) override;
+    std::string home_folder() const override;
+    char path_separator() const override;
+    Status open_in_browser(const std::string& url) override;
+    void wake() override;
+    ui::FontFiles system_fonts() override;
+
+private:
+    GLFWwindow* window_;
+    std::string config_folder_;
+};
+
+// GL textures for decoded images (ImGui's OpenGL3 backend: ImTextureID = GLuint).
+class GlTextureFactory : public ui::TextureFactory {
+public:
+    ImTextureID create_rgba(const unsigned char* rgba, int width, int height) override;
+    void destroy(ImTextureID texture) override;
+};
+
+// Reads the current framebuffer (before the swap) and writes it as PNG.
+Status save_screenshot(const std::string& path, int width, int height);
+
+// The folder of the running executable, "" when unknown.
+std::string executable_folder(const char* argv0);
+
+}  // namespace sitepack::native
