@@ -62,6 +62,28 @@ function(sitepack_add_imgui)
   add_library(sp_imgui_glfw_gl3 STATIC
     "${SITEPACK_IMGUI_DIR}/backends/imgui_impl_glfw.cpp" "${SITEPACK_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp")
   target_include_directories(sp_imgui_glfw_gl3 SYSTEM PUBLIC "${SITEPACK_IMGUI_DIR}/backends")
-  target_link_libraries(sp_imgui_glfw_gl3 PUBLIC sp_imgui)
+  target_link_libraries(sp_imgui_glfw_gl3 PUBLIC sp_imgui sp_glfw)
   target_compile_options(sp_imgui_glfw_gl3 PRIVATE -w)
+endfunction()
+
+# GLFW 3.4 from its Debian source package, compiled into the reader so it
+# runs from a USB stick with no GLFW installed. X11 only: GLFW loads libX11
+# and libGL at run time, and Wayland desktops run X11 programs through
+# XWayland.
+function(sitepack_add_glfw)
+  if(TARGET sp_glfw)
+    return()
+  endif()
+  set(glfw_dir "${SITEPACK_DEPS_DIR}/glfw")
+  if(NOT EXISTS "${glfw_dir}/CMakeLists.txt")
+    message(FATAL_ERROR "${glfw_dir}/CMakeLists.txt is missing: run scripts/deps.sh first")
+  endif()
+  foreach(setting GLFW_BUILD_EXAMPLES GLFW_BUILD_TESTS GLFW_BUILD_DOCS GLFW_INSTALL GLFW_BUILD_WAYLAND)
+    set(${setting} OFF CACHE BOOL "" FORCE)
+  endforeach()
+  set(GLFW_BUILD_X11 ON CACHE BOOL "" FORCE)
+  set(BUILD_SHARED_LIBS OFF)
+  add_subdirectory("${glfw_dir}" "${CMAKE_BINARY_DIR}/glfw" EXCLUDE_FROM_ALL SYSTEM)
+  add_library(sp_glfw INTERFACE)
+  target_link_libraries(sp_glfw INTERFACE glfw)
 endfunction()

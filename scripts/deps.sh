@@ -4,7 +4,7 @@
 #   scripts/deps.sh            Debian packages + pinned third-party sources
 #   scripts/deps.sh --sources  only the pinned sources (no apt-get install)
 #
-# Third-party sources (SQLite, zstd, Dear ImGui) come from Debian source
+# Third-party sources (SQLite, zstd, Dear ImGui, GLFW) come from Debian source
 # packages at pinned versions, checked against the sha256 recorded below, and
 # are cached in .deps/ (git-ignored) so later builds need no network. Every
 # build (native and WebAssembly) compiles these same sources.
@@ -24,6 +24,7 @@ pins=(
   "sqlite3 3.46.1-7+deb13u2 trixie sqlite3_3.46.1.orig.tar.xz d0cdd2ece271b29e7ce18095745d892517ee26d0f270065b3a25c2e9eb11639c"
   "libzstd 1.5.7+dfsg-1 trixie libzstd_1.5.7+dfsg.orig.tar.xz 0c092ef267edce57ba7f3f2645c861f72eaf5e76273c6c3632869423464b90a5"
   "imgui 1.92.2b+ds-1 sid imgui_1.92.2b+ds.orig.tar.xz e7bd201d56b5ee90d24d5dac85e5c12f98bdb95410252a62d27b7f89e4566d48"
+  "glfw3 3.4-3 trixie glfw3_3.4.orig.tar.gz c038d34200234d071fae9345bc455e4a8f2f544ab60150765d7704e08f3dac01"
 )
 
 # Debian binary packages: build tools, libraries of the builder, test and
@@ -32,7 +33,8 @@ packages=(
   build-essential cmake pkg-config dpkg-dev tcl xz-utils ca-certificates
   libzstd-dev zstd zlib1g-dev libgumbo-dev nlohmann-json3-dev doctest-dev
   libstb-dev libharfbuzz-dev libharfbuzz-bin fonts-noto-core fonts-noto-cjk
-  libglfw3-dev xvfb xauth
+  libglfw3-dev libx11-dev libxrandr-dev libxinerama-dev libxcursor-dev libxi-dev
+  xvfb xauth
   sqlite3 wget python3 time openssl strace
   zim-tools kiwix-tools
 )
@@ -144,5 +146,6 @@ done
 unpack sqlite3 sqlite3_3.46.1.orig.tar.xz "$src/sqlite3"
 unpack libzstd libzstd_1.5.7+dfsg.orig.tar.xz "$src/zstd"
 unpack imgui imgui_1.92.2b+ds.orig.tar.xz "$src/imgui"
+unpack glfw3 glfw3_3.4.orig.tar.gz "$src/glfw"
 make_sqlite_amalgamation
 say "ready: sources in $src"
