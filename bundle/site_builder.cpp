@@ -204,6 +204,19 @@ Status route_record(SourceRecord&& record, Collected& collected, RecordQueue& qu
     return {};
 }
 
+// The description worth storing: a page's own summary (a meta description),
+// not its opening words, which the body already holds compressed and the
+// reader can show from there.
+std::string stored_description(const std::string& description, const std::string& indexed_body,
+                               const std::string& encoded_body) {
+    if (description.empty()) return description;
+    std::string opening = description.substr(0, std::min<size_t>(description.size(), 48));
+    if (!indexed_body.empty()) return indexed_body.find(opening) == std::string::npos ? description : std::string();
+    Result<doc::Document> document = doc::decode_document(encoded_body);
+    if (document && doc::plain_text(document.value()).find(opening) != std::string::npos) return std::string();
+    return description;
+}
+
 int64_t newest_input_time(const std::vector<std::string>& inputs) {
     int64_t newest = 0;
     for (const std::string& input : inputs) {
@@ -557,7 +570,7 @@ Result<BuildSummary> build_bundle(const BuildOptions& options) {
             row.modified = page.modified;
             row.author = page.author;
             row.language = page.language.empty() ? "en" : page.language;
-            row.description = page.description;
+            row.description = stored_description(page.description, search_bodies[i], bodies[i]);
             row.body = std::move(compressed[i]);
             row.body_size = static_cast<int64_t>(bodies[i].size());
             row.body_hash = content_hash(bodies[i]);
