@@ -36,7 +36,7 @@ using namespace detail;
 
 // ---- [SECTION] limits and small text helpers ----
 
-constexpr size_t kMaxHtmlBytes = size_t{64} << 20;
+constexpr size_t kMaxHtmlBytes = size_t{32} << 20;  // gumbo parses only a few MB of text a second
 constexpr size_t kDescriptionChars = 300;
 
 bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
@@ -107,8 +107,11 @@ std::string comparable(std::string_view text) {
 constexpr std::string_view kTitleSeparators[] = {" \xE2\x80\x93 ", " \xE2\x80\x94 ", " \xE2\x80\x95 ", " | ", " - ",
                                                  " :: ", " \xC2\xBB ", " \xC2\xB7 ", ": "};
 
+// Menus, widgets and term lists keep at most this many entries.
+constexpr size_t kMaxNavLinks = 2000;
+
 void add_unique(std::vector<NavLink>& links, NavLink link) {
-    if (link.label.empty() || link.url.empty()) return;
+    if (links.size() >= kMaxNavLinks || link.label.empty() || link.url.empty()) return;
     for (const NavLink& existing : links) {
         if (existing.url == link.url) return;
     }
@@ -467,7 +470,7 @@ private:
                     if (has_token(n, "rel", "canonical") && head_.canonical.empty()) {
                         head_.canonical = std::string(attribute(n, "href"));
                     }
-                    if (has_token(n, "rel", "shortlink") && !attribute(n, "href").empty()) {
+                    if (has_token(n, "rel", "shortlink") && !attribute(n, "href").empty() && head_.shortlinks.size() < 16) {
                         head_.shortlinks.emplace_back(attribute(n, "href"));
                     }
                     return false;
@@ -695,8 +698,7 @@ private:
     }
 
     // Text statistics of every element under `root`, bottom-up, iteratively.
-    std::unordered_map<const GumboNode*, TextStats> compute_stats(const GumboNode* root,
-                                                                  const DocumentBuilder& builder) const {
+    std::unordered_map<const GumboNode*, TextStats> compute_stats(const GumboNode* root) const {
         std::unordered_map<const GumboNode*, TextStats> stats;
         struct Frame {
             const GumboNode* node;
@@ -726,11 +728,7 @@ private:
             if (tag == GUMBO_TAG_A && has_attribute(done.node, "href")) {
                 done.stats.link_text = done.stats.text;
                 done.stats.links += 1;
-                std::optional<std::string> target = builder.resolve_link(attribute(done.node, "href"));
-                if (target) {
-                    auto parts = url::parse(*target);
-                    if (parts && strip_host_www(parts->host) == page_host_) done.stats.internal_links += 1;
-                }
+                if (is_internal_href(attribute(done.node, "href"))) done.stats.internal_links += 1;
             }
             if (done.node == root || is_block_candidate(done.node)) stats[done.node] = done.stats;
             if (!stack.empty()) {
@@ -744,6 +742,26 @@ private:
         return stats;
     }
 
+    // Whether a link leads to this site, without resolving it: relative
+    // references do; others by their host.
+    bool is_internal_href(std::string_view href) const {
+        size_t begin = 0;
+        while (begin < href.size() && static_cast<unsigned char>(href[begin]) <= 0x20) ++begin;
+        href = href.substr(begin);
+        std::string_view host;
+        if (href.substr(0, 2) == "//") {
+            host = href.substr(2);
+        } else {
+            size_t colon = href.find(':');
+            size_t slash = href.find_first_of("/?#");
+            if (colon == std::string_view::npos || (slash != std::string_view::npos && slash < colon)) return true;
+            if (href.substr(colon + 1, 2) != "//") return false;  // mailto:, javascript:, ...
+            host = href.substr(colon + 3);
+        }
+        host = host.substr(0, host.find_first_of("/?#:"));
+        return strip_host_www(ascii_lower(host)) == page_host_;
+    }
+
     static bool mentions_copyright(std::string_view text) {
         std::string lower = ascii_lower(text);
         return lower.find("\xC2\xA9") != std::string::npos || lower.find("copyright") != std::string::npos ||
@@ -755,7 +773,7 @@ private:
     // the site's own pages (menus; the first becomes the site menu when the
     // page has no WordPress menu) and short copyright notices.
     void mark_link_blocks(const GumboNode* root, const DocumentBuilder& builder) {
-        auto stats = compute_stats(root, builder);
+        auto stats = compute_stats(root);
         const uint32_t root_text = stats[root].text;
         for_each_node(root, [&](const GumboNode* n) {
             if (n == root) return true;

@@ -56,7 +56,10 @@ struct ExtractedPage {
 // `html` is the page as UTF-8; `page_url` is its absolute URL, used to
 // resolve relative links (a <base href> in the page takes precedence).
 // Fails with ErrorCode::bad_input only when the bytes are not a usable HTML
-// document (e.g. no element at all); odd markup is parsed as browsers do.
+// document (e.g. no element at all, or binary data); odd markup is parsed as
+// browsers do. Fails with too_large for a page over 32 MiB, and with internal
+// if memory runs out. Hostile markup (a million nested elements, markup that
+// crashes the parser) gives a bounded result, never a crash.
 Result<ExtractedPage> extract_page(std::string_view html, std::string_view page_url);
 
 }  // namespace sitepack::build

@@ -254,6 +254,7 @@ std::optional<std::string> DocumentBuilder::resolve_link(std::string_view href) 
 }
 
 int32_t DocumentBuilder::link(std::string_view href) {
+    if (document_.links.size() >= kMaxLinks) return -1;
     std::optional<std::string> resolved = resolve_link(href);
     if (!resolved) return -1;
     auto found = link_index_.find(*resolved);
@@ -268,6 +269,10 @@ int32_t DocumentBuilder::link(std::string_view href) {
 }
 
 int32_t DocumentBuilder::image(const GumboNode* img) {
+    if (document_.images.size() >= kMaxImages) return -1;
+    const uint32_t width = pixel_size(attribute(img, "width"));
+    const uint32_t height = pixel_size(attribute(img, "height"));
+    if ((width && width <= 2) || (height && height <= 2) || (width && height && width <= 24 && height <= 24)) return -1;
     std::string_view src = attribute(img, "src");
     for (const char* lazy : {"data-src", "data-lazy-src", "data-original"}) {
         if (!src.empty() && src.substr(0, 5) != "data:") break;
@@ -278,9 +283,6 @@ int32_t DocumentBuilder::image(const GumboNode* img) {
     std::string scheme = lower_scheme(*resolved);
     if (scheme != "http" && scheme != "https") return -1;
 
-    const uint32_t width = pixel_size(attribute(img, "width"));
-    const uint32_t height = pixel_size(attribute(img, "height"));
-    if ((width && width <= 2) || (height && height <= 2) || (width && height && width <= 24 && height <= 24)) return -1;
     std::string file = ascii_lower(url::path_and_query(*resolved));
     file = file.substr(file.rfind('/') + 1);
     for (std::string_view spacer : {"spacer", "blank.gif", "pixel.gif", "transparent.gif", "clear.gif", "1x1.", "shim.gif"}) {
@@ -527,6 +529,8 @@ void DocumentBuilder::list(const GumboNode* node, Sink& sink, Inline ctx, int de
         return;
     }
     flush(sink);
+    if (!has_budget() || blocks_ >= kMaxBlocks) return;
+    ++blocks_;
     doc::Block list;
     list.kind = doc::BlockKind::list;
     list.ordered = tag_of(node) == GUMBO_TAG_OL;
@@ -555,7 +559,7 @@ void DocumentBuilder::list(const GumboNode* node, Sink& sink, Inline ctx, int de
             list.children.push_back(std::move(item));
         }
     }
-    if (!list.children.empty()) add_block(sink, std::move(list));
+    if (!list.children.empty()) attach_block(sink, std::move(list));
 }
 
 void DocumentBuilder::quote(const GumboNode* node, Sink& sink, Inline ctx, int depth) {
@@ -564,6 +568,8 @@ void DocumentBuilder::quote(const GumboNode* node, Sink& sink, Inline ctx, int d
         return;
     }
     flush(sink);
+    if (!has_budget() || blocks_ >= kMaxBlocks) return;
+    ++blocks_;
     doc::Block quote;
     quote.kind = doc::BlockKind::quote;
     Sink inner;
@@ -571,7 +577,7 @@ void DocumentBuilder::quote(const GumboNode* node, Sink& sink, Inline ctx, int d
     inner.depth = sink.depth + 1;
     walk_children(node, inner, ctx, depth);
     flush(inner);
-    if (!quote.children.empty()) add_block(sink, std::move(quote));
+    if (!quote.children.empty()) attach_block(sink, std::move(quote));
 }
 
 void DocumentBuilder::preformatted(const GumboNode* node, Sink& sink, Inline ctx, int depth) {
@@ -615,6 +621,8 @@ void DocumentBuilder::table(const GumboNode* node, Sink& sink, Inline ctx, int d
         caption_ctx.style |= doc::kBold;
         block_container(shape.caption, sink, caption_ctx, depth + 1);
     }
+    if (!has_budget() || blocks_ >= kMaxBlocks) return;
+    ++blocks_;
     doc::Block table;
     table.kind = doc::BlockKind::table;
     bool any_content = false;
@@ -645,7 +653,7 @@ void DocumentBuilder::table(const GumboNode* node, Sink& sink, Inline ctx, int d
             table.children.push_back(std::move(table_row));
         }
     }
-    if (any_content) add_block(sink, std::move(table));
+    if (any_content) attach_block(sink, std::move(table));
 }
 
 void DocumentBuilder::figure(const GumboNode* node, Sink& sink, Inline ctx, int depth) {
@@ -768,8 +776,12 @@ void DocumentBuilder::add_text(Sink& sink, std::string_view text, Inline ctx) {
 void DocumentBuilder::append_span_text(Sink& sink, std::string_view text, Inline ctx) {
     if (text.empty() || !has_budget()) return;
     if (text_bytes_ + text.size() > kMaxTextBytes) {
+        // Keep what fits, cut at a character boundary, and stop.
+        size_t fits = kMaxTextBytes - text_bytes_;
+        while (fits > 0 && fits < text.size() && (static_cast<unsigned char>(text[fits]) & 0xC0) == 0x80) --fits;
+        text = text.substr(0, fits);
         truncated_ = true;
-        return;
+        if (text.empty()) return;
     }
     text_bytes_ += text.size();
     if (!sink.spans.empty()) {
@@ -847,7 +859,7 @@ void DocumentBuilder::flush(Sink& sink) {
     }
     std::vector<doc::Span> spans = finish_spans(sink);
     if (spans.empty() || !sink.out) return;
-    if (!has_budget() || blocks_ >= kMaxBlocks) {
+    if (blocks_ >= kMaxBlocks) {  // text cut at the budget still makes its paragraph
         truncated_ = true;
         return;
     }
@@ -856,6 +868,17 @@ void DocumentBuilder::flush(Sink& sink) {
     paragraph.kind = doc::BlockKind::paragraph;
     paragraph.spans = std::move(spans);
     sink.out->push_back(std::move(paragraph));
+}
+
+// A list, quote or table whose content was counted as it was built: kept
+// even when the budget ran out inside it, so a long table is cut, not lost.
+void DocumentBuilder::attach_block(Sink& sink, doc::Block block) {
+    if (sink.mode != SinkMode::blocks) {
+        sink.deferred.push_back(std::move(block));
+        return;
+    }
+    flush(sink);
+    if (sink.out) sink.out->push_back(std::move(block));
 }
 
 void DocumentBuilder::add_block(Sink& sink, doc::Block block) {

@@ -98,6 +98,7 @@ private:
     void line_break(Sink& sink);
     void flush(Sink& sink);
     void add_block(Sink& sink, doc::Block block);
+    void attach_block(Sink& sink, doc::Block block);
     std::vector<doc::Span> finish_spans(Sink& sink);
     bool is_skipped(const GumboNode* node) const;
     bool is_read_more(const GumboNode* node) const;

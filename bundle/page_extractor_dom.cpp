@@ -291,13 +291,16 @@ std::string collapse_whitespace(std::string_view text) {
 
 std::string collapsed_text(const GumboNode* node, size_t max_bytes, bool image_alt) {
     std::string raw;
+    // Whitespace collapsing can shrink text, so read a margin beyond max_bytes
+    // (but not a whole 40 MB text node).
+    const size_t raw_limit = 4 * max_bytes + 64;
     for_each_node(node, [&](const GumboNode* n) {
-        if (raw.size() > max_bytes) return false;
+        if (raw.size() > raw_limit) return false;
         switch (n->type) {
             case GUMBO_NODE_TEXT:
             case GUMBO_NODE_WHITESPACE:
             case GUMBO_NODE_CDATA:
-                raw += n->v.text.text;
+                raw.append(std::string_view(n->v.text.text).substr(0, raw_limit + 1 - raw.size()));
                 return false;
             case GUMBO_NODE_ELEMENT:
             case GUMBO_NODE_TEMPLATE:

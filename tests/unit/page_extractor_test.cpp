@@ -577,11 +577,12 @@ TEST_CASE("markup that makes gumbo 0.10.1 abort is defused before parsing") {
     CHECK(!contains(text, "\nt\n"));
 }
 
-TEST_CASE("bytes that are not HTML fail with bad_input") {
+TEST_CASE("bytes that are not HTML fail with bad_input, and a page over 32 MiB with too_large") {
     CHECK(extract_page("", "https://example.org/").code() == ErrorCode::bad_input);
     CHECK(extract_page("just some text, no markup", "https://example.org/").code() == ErrorCode::bad_input);
     CHECK(extract_page(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\0", 20), "https://example.org/").code() ==
           ErrorCode::bad_input);
+    CHECK(extract_page("<p>" + std::string(33 << 20, 'a'), "https://example.org/").code() == ErrorCode::too_large);
     // Broken markup is still HTML, parsed as a browser would.
     CHECK(extract_page("<p>unclosed <b>bold <i>both</p></div></table>", "https://example.org/").ok());
 }
