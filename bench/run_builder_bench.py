@@ -825,6 +825,7 @@ def machine_facts(sitepack):
         "zstd": first_line(["zstd", "--version"]).replace("*", "").strip(),
         "sqlite3": first_line(["sqlite3", "--version"]).split(" ")[0],
         "python": sys.version.split()[0],
+        "source": first_line(["git", "-C", str(REPO), "describe", "--always", "--dirty"]),
     }
 
 
@@ -845,6 +846,9 @@ def notes(results):
             bad.append(f"{r['sp_pps']:.0f} pages/s < {GOAL_PAGES_PER_S:.0f}")
         if r.get("max_body") is not None and r["max_body"] > GOAL_MAX_BODY:
             bad.append(f"largest body {human_bytes(r['max_body'])} > 64 KB ({r.get('max_body_url', '')})")
+        if bad and r.get("images") and r.get("images_table_bytes") and r.get("sp_size"):
+            bad.append(f"(images are {100 * r['images_table_bytes'] / r['sp_size']:.0f}% of this bundle, "
+                       "stored as-is by every tool: judge the size goals on the no-images rows)")
         for e in r.get("errors", []):
             bad.append(f"error: {e}")
         if bad:
@@ -998,7 +1002,8 @@ def main():
             "",
             f"- command: `{cmd}`",
             f"- machine: {facts['nproc']} cores (`nproc`), {facts['cpu']}, {facts['memory']} RAM",
-            f"- versions: {facts['sitepack']}; {facts['zimwriterfs']}; {facts['zstd']}; sqlite3 {facts['sqlite3']}",
+            f"- versions: {facts['sitepack']} (source `{facts['source']}`); {facts['zimwriterfs']}; "
+            f"{facts['zstd']}; sqlite3 {facts['sqlite3']}",
             f"- run time: {bench_secs / 60:.1f} min measuring, {total_secs / 60:.1f} min in all "
             "(mirror generation is not timed and is reused across runs)",
             "- sitepack and zimwriterfs run with their default options (zimwriterfs with its full-text "
