@@ -130,7 +130,7 @@ Status NativePlatform::open_in_browser(const std::string& url) {
 
 void NativePlatform::wake() { glfwPostEmptyEvent(); }
 
-ui::FontFiles NativePlatform::system_fonts() {
+ui::FontFiles NativePlatform::system_fonts(bool with_cjk) {
     ui::FontFiles fonts;
     auto first = [](std::initializer_list<const char*> paths) {
         for (const char* path : paths) { std::string bytes = read_file(path); if (!bytes.empty()) return bytes; }
@@ -143,6 +143,7 @@ ui::FontFiles NativePlatform::system_fonts() {
     fonts.bold_italic = first({(noto + "NotoSans-BoldItalic.ttf").c_str(), (dejavu + "DejaVuSans-BoldOblique.ttf").c_str()});
     fonts.mono = first({(dejavu + "DejaVuSansMono.ttf").c_str()});
     // Noto Sans CJK's collection: face 0 is the Japanese one, which also has every Hangul syllable.
+    if (!with_cjk) return fonts;
     fonts.cjk = first({"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc"});
     fonts.cjk_bold = first({"/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", "/usr/share/fonts/truetype/noto/NotoSansCJK-Bold.ttc"});
     fonts.cjk_face_index = 0;

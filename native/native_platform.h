@@ -20,7 +20,7 @@ public:
     char path_separator() const override;
     Status open_in_browser(const std::string& url) override;
     void wake() override;
-    ui::FontFiles system_fonts() override;
+    ui::FontFiles system_fonts(bool with_cjk) override;
 
 private:
     GLFWwindow* window_;

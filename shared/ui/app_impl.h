@@ -62,6 +62,7 @@ struct ReaderApp::Impl {
     FontFiles font_files;
     std::optional<FontFiles> bundle_fonts;  // arrived, loaded before the next frame
     bool fonts_loaded = false;
+    bool system_cjk_wanted = false;  // the open bundle has no fonts of its own
     ImFont* faces[5] = {};
     bool have_cjk = false;
     std::string font_source;

@@ -118,7 +118,7 @@ void ReaderApp::before_new_frame() {
         s.font_files = std::move(*s.bundle_fonts);
         s.bundle_fonts.reset();
     } else {
-        s.font_files = s.platform.system_fonts();
+        s.font_files = s.platform.system_fonts(s.system_cjk_wanted);
     }
     const float size = 18.0f * s.ui_scale;  // toolbar text, ~13 px per em
     const std::string* latin[4] = {&s.font_files.regular, &s.font_files.bold, &s.font_files.italic, &s.font_files.bold_italic};
@@ -312,7 +312,16 @@ void ReaderApp::Impl::handle(CoreResponse& response) {
     if (response.kind == RequestKind::fonts) {
         // The bundle's own fonts (Noto Sans and Noto Sans CJK subsets) are
         // preferred: the reader needs no fonts of the machine it runs on.
-        if (!response.status.ok() || response.fonts.empty()) return;
+        bool has_fonts = response.status.ok() && std::any_of(response.fonts.begin(), response.fonts.end(),
+                                                             [](const FontRecord& font) { return font.face == "regular"; });
+        if (!has_fonts) {
+            // An older bundle without fonts: the machine's, CJK included.
+            if (!system_cjk_wanted) {
+                system_cjk_wanted = true;
+                fonts_loaded = false;  // reloaded before the next frame
+            }
+            return;
+        }
         FontFiles files;
         std::string families;
         for (FontRecord& font : response.fonts) {
@@ -325,8 +334,7 @@ void ReaderApp::Impl::handle(CoreResponse& response) {
             else continue;
             if (families.find(font.family) == std::string::npos) families += (families.empty() ? "" : ", ") + font.family;
         }
-        if (files.regular.empty()) return;
-        files.mono = platform.system_fonts().mono;  // bundles carry no monospace face
+        files.mono = font_files.mono;  // bundles carry no monospace face: keep the machine's
         files.source = "embedded in the bundle (" + families + ")";
         bundle_fonts = std::move(files);
         fonts_loaded = false;  // reloaded before the next frame

@@ -57,8 +57,10 @@ public:
     // Wakes the event loop from another thread (a core response arrived).
     virtual void wake() = 0;
 
-    // Fallback fonts when the bundle has none.
-    virtual FontFiles system_fonts() = 0;
+    // Fallback fonts when the bundle has none. The CJK faces are read only
+    // when asked for: they are tens of megabytes, and a bundle usually
+    // brings its own subset.
+    virtual FontFiles system_fonts(bool with_cjk) = 0;
 };
 
 // Creates GPU textures for decoded images. ImGui 1.92's OpenGL3 backend
