@@ -30,6 +30,10 @@ namespace sitepack::layout {
 namespace {
 
 constexpr float kMaxPieceHeight = 1024.0f;  // taller decorations are cut into slices
+// No image is shown taller than this (pixels at zoom 1; a taller one is
+// scaled down whole). A bundle may declare any size: 1 x 4e9 px would be
+// cut into millions of slices and exhaust memory.
+constexpr float kMaxImageHeight = 32768.0f;
 constexpr size_t kMaxColumns = 1000;        // HTML's own limit on colspan; cells beyond are left out
 constexpr float kEpsilon = 0.01f;           // slack when comparing summed float widths
 
@@ -800,6 +804,11 @@ private:
         if (shown_width > limit) {
             shown_height *= limit / shown_width;
             shown_width = limit;
+        }
+        const float height_limit = kMaxImageHeight * style_.zoom;
+        if (shown_height > height_limit) {
+            shown_width *= height_limit / shown_height;
+            shown_height = height_limit;
         }
         return ImageSize{shown_width, shown_height};
     }

@@ -196,9 +196,13 @@ bool split_authority(std::string_view authority, std::string& host, std::string&
     // Leading zeros say nothing; "0080" is port 80.
     while (port_text.size() > 1 && port_text[0] == '0') port_text.remove_prefix(1);
     if (port_text.size() > 5 || (port_text.size() == 5 && port_text > "65535")) return false;
+    const bool bracketed = !host_text.empty() && host_text[0] == '[';
     for (char c : host_text) {
         if (needs_encoding(c) && static_cast<unsigned char>(c) < 0x80) return false;
         if (c == '/' || c == '?' || c == '#' || c == '@') return false;
+        // Only an IP literal ("[::1]") holds colons or brackets; "a:b:80"
+        // would otherwise give host "a:b", which reads back as a bad port.
+        if (!bracketed && (c == ':' || c == '[' || c == ']')) return false;
     }
     host = lower(host_text);
     while (!host.empty() && host.back() == '.') host.pop_back();
@@ -362,16 +366,24 @@ std::string canonical_url(std::string_view absolute_url) {
     std::string path = remove_dot_segments(normalise_percent_encoding(parts->path));
     if (path.empty() || path[0] != '/') path = "/" + path;
 
-    // A directory's index document is the directory.
+    // A directory's index document is the directory. Trailing slashes go
+    // before and after, until nothing changes: "/a/index.html/" and
+    // "/a/index.html/index.html" must not stop at "/a/index.html", whose own
+    // canonical form is "/a" (canonical_url must be idempotent, or a URL the
+    // bundle lists would not find its own page).
     static const char* const kIndexNames[] = {"index.html", "index.htm", "index.php", "default.htm", "default.html"};
-    for (const char* name : kIndexNames) {
-        const std::string with_slash = std::string("/") + name;
-        if (ends_with(path, with_slash)) {
-            path.erase(path.size() - with_slash.size() + 1);
-            break;
+    for (bool dropped = true; dropped;) {
+        while (path.size() > 1 && path.back() == '/') path.pop_back();
+        dropped = false;
+        for (const char* name : kIndexNames) {
+            const std::string with_slash = std::string("/") + name;
+            if (ends_with(path, with_slash)) {
+                path.erase(path.size() - with_slash.size() + 1);
+                dropped = true;
+                break;
+            }
         }
     }
-    while (path.size() > 1 && path.back() == '/') path.pop_back();
     out += path;
 
     if (parts->has_query && !parts->query.empty()) out += "?" + normalise_percent_encoding(parts->query);
