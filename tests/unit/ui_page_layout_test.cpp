@@ -8,7 +8,7 @@
 #include <string>
 
 #include "imgui.h"
-#include "../../shared/ui/page_layout.h"
+#include "page_layout.h"  // private to the views (shared/ui)
 
 using namespace sitepack;
 
