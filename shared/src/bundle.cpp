@@ -190,6 +190,25 @@ Result<Bundle> Bundle::open(const std::string& path) {
                          SITEPACK_VERSION + ") reads versions up to " + std::to_string(kBundleFormatVersion) +
                          ": update sitepack to read it"};
     if (version < 1) return Error{ErrorCode::not_a_bundle, path + ": bundle format version " + std::to_string(version) + " is not valid"};
+    // Bundles hold plain tables. A view or a generated column computes what
+    // a read returns, as the file chooses: a recursive view never ends, a
+    // column AS (printf('%.*c', 900000000, 'x')) allocates 900 MB a row. A
+    // file with one is refused before anything is read from it.
+    {
+        Statement computed;
+        if (Status prepared = computed.prepare(db,
+                "SELECT s.name FROM sqlite_master s WHERE s.type = 'view' OR (s.type = 'table'"
+                " AND s.sql NOT LIKE 'CREATE VIRTUAL TABLE%'"  // a damaged search index must not stop opening
+                " AND EXISTS (SELECT 1 FROM pragma_table_xinfo(s.name) c WHERE c.hidden IN (2, 3)))"
+                " LIMIT 1");
+            !prepared)
+            return Error{ErrorCode::corrupt, path + ": the schema cannot be read: " + sqlite3_errmsg(db)};
+        const int step = computed.step();
+        if (step == SQLITE_ROW)
+            return Error{ErrorCode::not_a_bundle, path + ": " + computed.text(0) +
+                                                      " is a view or has computed columns, which no sitepack bundle has"};
+        if (step != SQLITE_DONE) return query_failed(info, db, "reading the schema");
+    }
 
     Statement metadata;
     if (Status prepared = metadata.prepare(db, "SELECT key, value FROM metadata"); !prepared)
