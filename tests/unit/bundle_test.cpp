@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <sqlite3.h>
+#include <unistd.h>
+
+#include <cstdlib>
 
 #include <filesystem>
 #include <fstream>
@@ -16,10 +19,21 @@ using namespace sitepack;
 
 namespace {
 
+// CTest runs each test case as its own process, two at a time: each process
+// gets its own folder, removed when it exits.
 fs::path test_folder() {
-    fs::path folder = fs::path(SITEPACK_TEST_TMP) / "bundle";
-    fs::create_directories(folder);
-    return folder;
+    // Never destroyed, so the exit handler can still read it.
+    static const fs::path* folder = [] {
+        auto* path = new fs::path(fs::path(SITEPACK_TEST_TMP) / ("bundle-" + std::to_string(::getpid())));
+        fs::remove_all(*path);
+        fs::create_directories(*path);
+        std::atexit([] {
+            std::error_code ignored;
+            fs::remove_all(*folder, ignored);
+        });
+        return path;
+    }();
+    return *folder;
 }
 
 // The sample mirror's bundle, built once for this suite.

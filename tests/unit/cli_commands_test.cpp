@@ -2,6 +2,8 @@
 // usage errors, its help and what each command prints.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -24,6 +26,14 @@ using namespace sitepack::cli;
 namespace fs = std::filesystem;
 
 namespace {
+
+// CTest runs each test case as its own process, two at a time: each process
+// writes its files in a folder of its own.
+std::string cli_tmp() {
+    static const std::string folder = std::string(SITEPACK_TEST_TMP) + "/cli-" + std::to_string(::getpid());
+    return folder;
+}
+
 
 struct Ran {
     int status = -1;
@@ -231,7 +241,7 @@ TEST_CASE("a usage error in a command names the problem, shows the usage and exi
 }
 
 TEST_CASE("every reading command reports a missing bundle file and exits 1") {
-    std::string missing = std::string(SITEPACK_TEST_TMP) + "/cli/no-such.sitepack";
+    std::string missing = cli_tmp() + "/no-such.sitepack";
     for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
              {"info", missing}, {"ls", missing}, {"cat", missing, "/"}, {"search", missing, "x"}, {"verify", missing}}) {
         CAPTURE(args[0]);
@@ -244,8 +254,8 @@ TEST_CASE("every reading command reports a missing bundle file and exits 1") {
 }
 
 TEST_CASE("verify of a file that is not a bundle reports the open error and exits 1") {
-    fs::create_directories(std::string(SITEPACK_TEST_TMP) + "/cli");
-    std::string path = std::string(SITEPACK_TEST_TMP) + "/cli/notes.txt";
+    fs::create_directories(cli_tmp());
+    std::string path = cli_tmp() + "/notes.txt";
     std::ofstream(path) << "just some notes, not a bundle\n";
     auto ran = run_cli({"verify", path});
     CHECK(ran.status == kExitFailure);
@@ -255,7 +265,7 @@ TEST_CASE("verify of a file that is not a bundle reports the open error and exit
 }
 
 TEST_CASE("build with a missing source fails with the builder's message and exit 1") {
-    std::string tmp = std::string(SITEPACK_TEST_TMP) + "/cli";
+    std::string tmp = cli_tmp();
     fs::create_directories(tmp);
     auto ran = run_cli({"build", tmp + "/no-such-site", "-o", tmp + "/x.sitepack", "--quiet"});
     CHECK(ran.status == kExitFailure);
@@ -382,7 +392,7 @@ std::vector<FixturePage> fixture_pages() {
 // Writes the bundle (afresh) and returns its path; `damage_page` gets a
 // wrong stored hash, as a flipped bit on a USB stick would give.
 std::string write_fixture(const std::string& name, int64_t damage_page = 0) {
-    std::string dir = std::string(SITEPACK_TEST_TMP) + "/cli";
+    std::string dir = cli_tmp();
     fs::create_directories(dir);
     std::string path = dir + "/" + name;
     fs::remove(path);
@@ -581,7 +591,7 @@ TEST_CASE("verify of a damaged bundle names each damaged page and exits 1") {
 }
 
 TEST_CASE("build turns a mirrored folder into a bundle and prints what it holds") {
-    std::string tmp = std::string(SITEPACK_TEST_TMP) + "/cli/build";
+    std::string tmp = cli_tmp() + "/build";
     fs::remove_all(tmp);
     std::string host = tmp + "/site/www.example.org";
     fs::create_directories(host + "/about");
@@ -613,7 +623,7 @@ TEST_CASE("build turns a mirrored folder into a bundle and prints what it holds"
 TEST_CASE("the sample site builds, and every reading command works on its bundle") {
     std::string sample = std::string(SITEPACK_SOURCE_DIR) + "/samples/lfnkr";
     if (!fs::exists(sample)) return;  // the sample is not in every checkout
-    std::string tmp = std::string(SITEPACK_TEST_TMP) + "/cli";
+    std::string tmp = cli_tmp();
     fs::create_directories(tmp);
     std::string out = tmp + "/lfnkr.sitepack";
     fs::remove(out);
