@@ -1,0 +1,716 @@
+// app.js: the browser reader's page. Starts the ImGui UI module
+// (createSitepackUI) on the canvas and the reading core in a Worker
+// (core-worker.js), relays JSON text between them, and gives the UI what a
+// web page has: the address bar's fragment, the tab title, the clipboard,
+// a hidden input for input methods, a DOM mirror of the page for screen
+// readers, file picking and dropping, and hosted bundles (wasm/CONTRACT.md).
+'use strict';
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+  // The single-file build (sitepack-reader.html) inlines the UI module and
+  // carries the Worker's source in a non-executed <script type="text/plain">.
+  const workerSourceElement = $('worker-source');
+  const singleFile = !!workerSourceElement;
+  const fileScheme = location.protocol === 'file:';
+
+  const state = {
+    ui: null,                 // the UI module once started
+    uiReady: null,            // resolves with the UI module
+    worker: null,
+    source: null,             // {name, displayName, kind: 'url'|'file', url?}
+    pendingDeepLink: null,    // the fragment the page was opened with
+    hashNavigation: null,     // the location the last hashchange asked for
+    lastShown: null,
+    offline: 'none',          // none | saving | kept | unavailable
+    fileHandleStore: null,
+  };
+  // Everything the shell did, for tests and the benchmark.
+  window.sitepackShell = {
+    events: [],
+    workerStats: null,
+    state,
+    requestWorkerStats,
+  };
+  const log = (what, detail) => {
+    window.sitepackShell.events.push({t: Math.round(performance.now()), what, detail: detail || null});
+  };
+
+  // ---- The shell's own panel ------------------------------------------------
+  function showMessage(text) {
+    $('shell-message').textContent = text;
+  }
+  function showError(text) {
+    log('error', text);
+    $('shell').hidden = false;
+    $('shell-error').textContent = text;
+    $('shell-error').hidden = false;
+    $('progress').hidden = true;
+    $('progress-text').hidden = true;
+  }
+  function clearError() {
+    $('shell-error').hidden = true;
+    $('shell-error').textContent = '';
+  }
+  function showProgress(loaded, total, label) {
+    const bar = $('progress');
+    bar.hidden = false;
+    $('progress-text').hidden = false;
+    if (total > 0) {
+      bar.classList.remove('indeterminate');
+      $('progress-bar').style.width = Math.min(100, (100 * loaded) / total).toFixed(1) + '%';
+      $('progress-text').textContent = label + ': ' + formatBytes(loaded) + ' of ' + formatBytes(total);
+    } else {
+      bar.classList.add('indeterminate');
+      $('progress-text').textContent = label + (loaded > 0 ? ': ' + formatBytes(loaded) : '');
+    }
+  }
+  function hideProgress() {
+    $('progress').hidden = true;
+    $('progress-text').hidden = true;
+  }
+  function showChooser(show) {
+    $('chooser').hidden = !show;
+    if (show) {
+      $('shell').hidden = false;
+      showMessage('No bundle is open.');
+      hideProgress();
+    }
+  }
+  function formatBytes(n) {
+    if (n < 1024) return n + ' B';
+    if (n < 1024 * 1024) return (n / 1024).toFixed(0) + ' KB';
+    if (n < 1024 * 1024 * 1024) return (n / 1048576).toFixed(1) + ' MB';
+    return (n / 1073741824).toFixed(2) + ' GB';
+  }
+
+  // ---- What the browser must have ------------------------------------------
+  function missingFeature() {
+    if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
+      return 'This browser cannot run WebAssembly, which the reader needs. ' +
+             'Use a current Firefox, Chrome, Edge or Safari, or the desktop reader.';
+    }
+    let gl = null;
+    try { gl = document.createElement('canvas').getContext('webgl2'); } catch (e) { gl = null; }
+    if (!gl) {
+      return 'This browser cannot draw with WebGL2, which the reader needs ' +
+             '(it may be turned off, or the graphics driver is blocked). ' +
+             'Use a current Firefox, Chrome, Edge or Safari, or the desktop reader.';
+    }
+    const lose = gl.getExtension('WEBGL_lose_context');
+    if (lose) lose.loseContext();
+    if (typeof Worker !== 'function') return 'This browser cannot run Web Workers, which the reader needs.';
+    return null;
+  }
+
+  // ---- Keyboard: the browser's own shortcuts stay the browser's -------------
+  // Registered before the UI module starts, on window in the capture phase,
+  // so it runs before the GLFW emulation's listeners and can keep these
+  // keys from them (without preventDefault: the browser still acts).
+  function browserOwnsKey(e) {
+    const key = (e.key || '').toLowerCase();
+    if (e.key === 'F5' || e.key === 'F11' || e.key === 'F12' || e.key === 'F6') return true;
+    if ((e.ctrlKey || e.metaKey) && !e.altKey) {
+      if (['l', 't', 'w', 'r', 'n', 'q', 'tab', 'pageup', 'pagedown'].includes(key)) return true;
+      if (e.shiftKey && ['i', 'j', 'c', 'delete'].includes(key)) return true;
+      if (key >= '1' && key <= '9' && !e.shiftKey) return true;
+    }
+    if (e.altKey && !e.ctrlKey && (key === 'd' || key === 'home')) return true;
+    return false;
+  }
+  const imeInput = $('ime');
+  let imeActive = false;
+  for (const type of ['keydown', 'keyup', 'keypress']) {
+    window.addEventListener(type, (e) => {
+      if (browserOwnsKey(e)) { e.stopImmediatePropagation(); return; }
+      if (e.target === imeInput) {
+        // Text comes from the input's own events (composition included);
+        // the UI still gets editing keys (Backspace, Enter, arrows...).
+        if (type === 'keypress' || e.isComposing || e.keyCode === 229) e.stopImmediatePropagation();
+      }
+      // Typing Ctrl+C/Ctrl+V in a text field of the shell's own panel is not
+      // the canvas's business either.
+      if (e.target && e.target !== imeInput && e.target !== document.body && e.target.id !== 'canvas' &&
+          (e.target.tagName === 'BUTTON' || e.target.tagName === 'INPUT')) {
+        e.stopImmediatePropagation();
+      }
+    }, true);
+  }
+
+  // ---- Input method text --------------------------------------------------
+  function deliverText(text) {
+    if (!text || !state.ui) return;
+    callUI('sitepack_ui_text_input', ['string'], [text]);
+  }
+  imeInput.addEventListener('compositionend', (e) => {
+    deliverText(e.data);
+    imeInput.value = '';
+  });
+  imeInput.addEventListener('input', (e) => {
+    if (e.isComposing) return;
+    if (e.inputType === 'insertText' || e.inputType === 'insertFromPaste' || e.inputType === 'insertReplacementText') {
+      deliverText(e.data != null ? e.data : imeInput.value);
+    }
+    imeInput.value = '';
+  });
+  imeInput.addEventListener('paste', (e) => {
+    const text = e.clipboardData && e.clipboardData.getData('text/plain');
+    if (text) { e.preventDefault(); deliverText(text.replace(/[\r\n]+/g, ' ')); }
+  });
+
+  function setTextInputActive(active, x, y) {
+    imeActive = !!active;
+    if (imeActive) {
+      // x, y: CSS pixels of the canvas, which fills the window.
+      imeInput.style.left = Math.round(Number(x) || 0) + 'px';
+      imeInput.style.top = Math.round(Number(y) || 0) + 'px';
+      if (document.activeElement !== imeInput) imeInput.focus({preventScroll: true});
+    } else if (document.activeElement === imeInput) {
+      imeInput.value = '';
+      imeInput.blur();
+    }
+  }
+
+  // ---- Clipboard ------------------------------------------------------------
+  function copyText(text) {
+    const fallback = () => {
+      const area = document.createElement('textarea');
+      area.value = text;
+      area.setAttribute('readonly', '');
+      area.className = 'visually-hidden';
+      document.body.appendChild(area);
+      area.select();
+      let ok = false;
+      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+      area.remove();
+      log('copy', ok ? 'execCommand' : 'failed');
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(() => log('copy', 'clipboard'), fallback);
+    } else {
+      fallback();
+    }
+  }
+
+  // ---- The DOM mirror ---------------------------------------------------------
+  function renderMirror(mirrorText) {
+    const main = $('mirror');
+    let mirror;
+    try { mirror = JSON.parse(mirrorText || '{}'); } catch (e) { mirror = {blocks: []}; }
+    const fragment = document.createDocumentFragment();
+    let list = null;
+    for (const block of mirror.blocks || []) {
+      const kind = String(block.kind || 'p');
+      let element;
+      if (kind === 'li') {
+        if (!list) { list = document.createElement('ul'); fragment.appendChild(list); }
+        element = document.createElement('li');
+        list.appendChild(element);
+      } else {
+        list = null;
+        const tag = /^h[1-6]$/.test(kind) ? kind : kind === 'pre' ? 'pre' : kind === 'quote' ? 'blockquote' : 'p';
+        element = document.createElement(tag);
+        fragment.appendChild(element);
+      }
+      element.appendChild(document.createTextNode(String(block.text || '')));
+      const links = Array.isArray(block.links) ? block.links : [];
+      if (links.length) {
+        const nav = document.createElement('span');
+        for (const link of links) {
+          const a = document.createElement('a');
+          a.textContent = String(link.text || link.href || '');
+          a.href = linkTarget(String(link.href || ''));
+          if (/^https?:/i.test(String(link.href || ''))) a.rel = 'noopener noreferrer external';
+          nav.appendChild(document.createTextNode(' '));
+          nav.appendChild(a);
+        }
+        element.appendChild(nav);
+      }
+    }
+    main.replaceChildren(fragment);
+  }
+  // A bundle page's link becomes a fragment of this page; other links stay.
+  function linkTarget(href) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(href)) return href;
+    return '#' + href;
+  }
+  // Links in the mirror (reached by a screen reader or keyboard) open in the
+  // reader, not as a new page load.
+  $('mirror').addEventListener('click', (e) => {
+    const a = e.target.closest && e.target.closest('a');
+    if (!a) return;
+    const href = a.getAttribute('href') || '';
+    if (href.startsWith('#')) {
+      e.preventDefault();
+      navigateTo(decodeHash(href));
+    } else {
+      e.preventDefault();
+      openExternal(href);
+    }
+  });
+
+  // ---- Address bar ------------------------------------------------------------
+  function decodeHash(hash) {
+    let text = hash.startsWith('#') ? hash.slice(1) : hash;
+    try { text = decodeURIComponent(text); } catch (e) { /* kept as typed */ }
+    return text;
+  }
+  function encodeHash(url) {
+    // Keep slashes, ? and = readable; escape what would break a fragment.
+    return '#' + encodeURI(url).replace(/#/g, '%23');
+  }
+  function pageShown(url, title, mirrorText) {
+    url = String(url || '');
+    title = String(title || '');
+    log('page-shown', url);
+    if (state.pendingDeepLink !== null) {
+      const wanted = state.pendingDeepLink;
+      state.pendingDeepLink = null;
+      if (wanted && wanted !== url) {
+        // The bundle opened on its home page; the address asked for another.
+        navigateTo(wanted, true);
+        return;
+      }
+    }
+    document.title = title ? title + ' — sitepack' : 'sitepack reader';
+    if (url) {
+      const hash = encodeHash(url);
+      if (location.hash === hash) {
+        // Reload, deep link or back/forward: the address is already right.
+      } else if (state.hashNavigation !== null && state.hashNavigation === url) {
+        history.replaceState(history.state, '', hash);
+      } else if (!state.lastShown) {
+        history.replaceState(history.state, '', hash);
+      } else {
+        history.pushState(null, '', hash);
+      }
+    }
+    state.hashNavigation = null;
+    state.lastShown = url;
+    renderMirror(mirrorText);
+  }
+  function navigateTo(url, fromAddress) {
+    if (!state.ui) return;
+    state.hashNavigation = fromAddress ? url : null;
+    const refused = callUI('sitepack_ui_navigate', ['string'], [url], 'string');
+    if (refused) log('navigate-refused', url + ': ' + refused);
+  }
+  window.addEventListener('hashchange', () => {
+    const url = decodeHash(location.hash);
+    log('hashchange', url);
+    if (!url || url === state.lastShown) return;
+    navigateTo(url, true);
+  });
+
+  function openExternal(url) {
+    log('open-external', url);
+    window.open(url, '_blank', 'noopener,noreferrer');
+  }
+
+  // ---- Settings ---------------------------------------------------------------
+  function configRead(name) {
+    try { return localStorage.getItem('sitepack:' + name); } catch (e) { return null; }
+  }
+  function configWrite(name, text) {
+    try { localStorage.setItem('sitepack:' + name, String(text)); } catch (e) { log('config-write-failed', name); }
+  }
+
+  // ---- The UI module ------------------------------------------------------------
+  function callUI(name, types, args, returnType) {
+    const ui = state.ui;
+    if (!ui) return null;
+    if (typeof ui['_' + name] !== 'function') {
+      log('ui-missing-export', name);
+      return null;
+    }
+    return ui.ccall(name, returnType || null, types, args);
+  }
+
+  function uiStatus(jsonText) {
+    let status;
+    try { status = JSON.parse(jsonText); } catch (e) { return; }
+    log('ui-status', status);
+    const kind = status.state || status.bundle_state;
+    if (kind === 'failed' || kind === 'error') {
+      const message = status.message || status.error || status.bundle_error || 'The bundle cannot be opened.';
+      showError(message);
+      showChooser(!state.source || state.source.kind === 'file' || singleFile);
+      showMessage('The bundle could not be opened.');
+    } else if (kind === 'open' || kind === 'loaded') {
+      $('shell').hidden = true;
+      clearError();
+    }
+  }
+
+  async function fetchWithProgress(url, label) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
+    const total = Number(response.headers.get('Content-Length')) || 0;
+    if (!response.body || !response.body.getReader) return new Uint8Array(await response.arrayBuffer());
+    const reader = response.body.getReader();
+    const parts = [];
+    let loaded = 0;
+    for (;;) {
+      const {done, value} = await reader.read();
+      if (done) break;
+      parts.push(value);
+      loaded += value.length;
+      showProgress(loaded, total, label);
+    }
+    const out = new Uint8Array(loaded);
+    let at = 0;
+    for (const part of parts) { out.set(part, at); at += part.length; }
+    return out;
+  }
+
+  async function startUI() {
+    const module = {
+      canvas: $('canvas'),
+      print: (text) => console.log('[ui] ' + text),
+      printErr: (text) => console.warn('[ui] ' + text),
+      sitepackPostToCore: (text) => postToWorker({kind: 'request', text: String(text)}),
+      sitepackPageShown: pageShown,
+      sitepackConfigRead: configRead,
+      sitepackConfigWrite: configWrite,
+      sitepackOpenExternal: openExternal,
+      sitepackCopyText: (text) => copyText(String(text)),
+      sitepackTextInputActive: setTextInputActive,
+      sitepackChooseFile: chooseFile,
+      sitepackStatus: uiStatus,
+      onAbort: (what) => showError('The reader stopped: ' + what),
+    };
+    if (!singleFile) {
+      // Fetched here rather than by the module, for a real progress bar.
+      module.wasmBinary = await fetchWithProgress('sitepack-ui.wasm', 'Loading the reader');
+    }
+    if (typeof createSitepackUI !== 'function') {
+      await loadScript('sitepack-ui.js');
+    }
+    const ui = await createSitepackUI(module);
+    state.ui = ui;
+    log('ui-ready');
+    return ui;
+  }
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error('cannot load ' + src));
+      document.head.appendChild(script);
+    });
+  }
+
+  // ---- The core Worker ------------------------------------------------------------
+  const workerWaiters = [];
+  function startWorker() {
+    let worker;
+    if (singleFile) {
+      const blob = new Blob([workerSourceElement.textContent], {type: 'text/javascript'});
+      worker = new Worker(URL.createObjectURL(blob));
+    } else {
+      worker = new Worker('core-worker.js');
+    }
+    worker.onmessage = (e) => onWorkerMessage(e.data);
+    worker.onerror = (e) => showError('The reading core failed to start: ' + (e.message || 'unknown error'));
+    state.worker = worker;
+    return new Promise((resolve, reject) => workerWaiters.push({kind: 'ready', resolve, reject}));
+  }
+  const pendingToWorker = [];
+  function postToWorker(message) {
+    if (!state.worker) { pendingToWorker.push(message); return; }
+    state.worker.postMessage(message);
+  }
+  function requestWorkerStats() {
+    return new Promise((resolve) => {
+      workerWaiters.push({kind: 'stats', resolve});
+      postToWorker({kind: 'stats'});
+    });
+  }
+  function settle(kind, value, failed) {
+    const index = workerWaiters.findIndex((w) => w.kind === kind);
+    if (index < 0) return;
+    const waiter = workerWaiters.splice(index, 1)[0];
+    if (failed) waiter.reject(value); else waiter.resolve(value);
+  }
+
+  function onWorkerMessage(message) {
+    switch (message.kind) {
+      case 'ready':
+        log('core-ready');
+        settle('ready', message);
+        break;
+      case 'failed':
+        showError('The reading core failed to start: ' + message.message);
+        settle('ready', new Error(message.message), true);
+        break;
+      case 'response':
+        if (state.ui) callUI('sitepack_ui_deliver', ['string'], [message.text]);
+        break;
+      case 'progress':
+        showProgress(message.loaded, message.total, message.label || 'Downloading the bundle');
+        break;
+      case 'source-ready':
+        log('source-ready', message);
+        settle('source:' + message.name, message);
+        break;
+      case 'source-error':
+        log('source-error', message);
+        settle('source:' + message.name, new Error(message.message), true);
+        break;
+      case 'offline':
+        setOfflineState(message.state, message.message);
+        break;
+      case 'stats':
+        window.sitepackShell.workerStats = message.stats;
+        settle('stats', message.stats);
+        break;
+      case 'log':
+        console.log('[core] ' + message.text);
+        break;
+    }
+  }
+  function registerSource(message) {
+    return new Promise((resolve, reject) => {
+      workerWaiters.push({kind: 'source:' + message.name, resolve, reject});
+      postToWorker(message);
+    });
+  }
+
+  // ---- Offline copy -----------------------------------------------------------
+  function setOfflineState(kind, message) {
+    state.offline = kind;
+    log('offline', kind);
+    const label = $('offline-state');
+    const button = $('offline-button');
+    button.hidden = true;
+    if (kind === 'kept') {
+      label.textContent = 'Available offline';
+      button.hidden = false;
+      button.textContent = 'Remove offline copy';
+      button.dataset.action = 'remove';
+    } else if (kind === 'saving') {
+      label.textContent = 'Saving for offline reading…';
+    } else if (kind === 'none') {
+      label.textContent = 'Needs a connection';
+      button.hidden = false;
+      button.textContent = 'Keep for offline reading';
+      button.dataset.action = 'keep';
+    } else if (kind === 'local') {
+      label.textContent = 'Read from this device';
+    } else {
+      label.textContent = message ? 'Offline copy unavailable: ' + message : '';
+    }
+    if (message && kind === 'failed') label.textContent = 'Could not keep it offline: ' + message;
+  }
+  $('offline-button').addEventListener('click', () => {
+    if (!state.source || state.source.kind !== 'url') return;
+    const action = $('offline-button').dataset.action;
+    postToWorker({kind: action === 'remove' ? 'offline-remove' : 'offline-keep', name: state.source.name, url: state.source.url});
+  });
+
+  // ---- Opening a bundle ------------------------------------------------------------
+  async function openSource(source, registration) {
+    clearError();
+    $('chooser').hidden = true;
+    $('shell').hidden = false;
+    showMessage('Opening ' + source.displayName + '…');
+    try {
+      const ready = await registration;
+      state.source = source;
+      hideProgress();
+      const ui = await state.uiReady;
+      if (!ui) return;
+      $('shell').hidden = true;
+      $('bar').hidden = false;
+      if (source.kind === 'file') setOfflineState('local');
+      else setOfflineState(ready.offline ? 'kept' : (ready.offlineSupported ? 'none' : 'unavailable'));
+      document.title = source.displayName + ' — sitepack';
+      log('open-source', source.name);
+      callUI('sitepack_ui_open_source', ['string', 'string'], [source.name, source.displayName]);
+    } catch (e) {
+      showError(String(e && e.message ? e.message : e));
+      showChooser(true);
+    }
+  }
+  function openFile(file, handle) {
+    if (!file) return;
+    const name = 'picked:' + file.name;
+    state.pendingDeepLink = state.pendingDeepLink || null;
+    if (handle) rememberHandle(handle);
+    return openSource({name, displayName: file.name, kind: 'file'}, registerSource({kind: 'source-file', name, file}));
+  }
+  function openUrl(url) {
+    const absolute = new URL(url, location.href);
+    if (absolute.origin !== location.origin) {
+      showError('The bundle must be on this site (' + location.origin + '), not at ' + absolute.origin + '.');
+      showChooser(true);
+      return;
+    }
+    const path = absolute.pathname.replace(/^\//, '') + absolute.search;
+    const name = decodeURIComponent(absolute.pathname.split('/').pop() || path);
+    return openSource({name: path, displayName: name, kind: 'url', url: absolute.href},
+                      registerSource({kind: 'source-url', name: path, url: absolute.href}));
+  }
+
+  // Picking: showOpenFilePicker where present (its handle can be kept), the
+  // hidden file input elsewhere.
+  async function chooseFile() {
+    if (window.showOpenFilePicker && !fileScheme) {
+      try {
+        const [handle] = await window.showOpenFilePicker({
+          types: [{description: 'sitepack bundle', accept: {'application/octet-stream': ['.sitepack']}}],
+          excludeAcceptAllOption: false,
+        });
+        openFile(await handle.getFile(), handle);
+        return;
+      } catch (e) {
+        if (e && e.name === 'AbortError') return;
+        // Not allowed here (e.g. a sandboxed frame): the input still works.
+      }
+    }
+    $('file-input').click();
+  }
+  $('pick-button').addEventListener('click', chooseFile);
+  $('open-other-button').addEventListener('click', chooseFile);
+  $('file-input').addEventListener('change', (e) => {
+    const file = e.target.files && e.target.files[0];
+    if (file) openFile(file, null);
+    e.target.value = '';
+  });
+
+  // Dropping anywhere on the page.
+  let dragDepth = 0;
+  const hasFiles = (e) => e.dataTransfer && Array.from(e.dataTransfer.types || []).includes('Files');
+  window.addEventListener('dragenter', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    dragDepth++;
+    $('drop-overlay').hidden = false;
+  }, true);
+  window.addEventListener('dragleave', (e) => {
+    if (!hasFiles(e)) return;
+    dragDepth = Math.max(0, dragDepth - 1);
+    if (!dragDepth) $('drop-overlay').hidden = true;
+  }, true);
+  window.addEventListener('dragover', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    e.dataTransfer.dropEffect = 'copy';
+  }, true);
+  window.addEventListener('drop', async (e) => {
+    if (!e.dataTransfer) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    dragDepth = 0;
+    $('drop-overlay').hidden = true;
+    const item = Array.from(e.dataTransfer.items || []).find((i) => i.kind === 'file');
+    const file = e.dataTransfer.files && e.dataTransfer.files[0];
+    let handle = null;
+    if (item && item.getAsFileSystemHandle && !fileScheme) {
+      try { handle = await item.getAsFileSystemHandle(); } catch (err) { handle = null; }
+      if (handle && handle.kind !== 'file') handle = null;
+    }
+    if (file) openFile(file, handle);
+  }, true);
+
+  // ---- The last picked file, remembered (File System Access API) ----------------
+  function handleDb() {
+    return new Promise((resolve, reject) => {
+      if (!window.indexedDB) { reject(new Error('no IndexedDB')); return; }
+      const request = indexedDB.open('sitepack', 1);
+      request.onupgradeneeded = () => request.result.createObjectStore('handles');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+  async function rememberHandle(handle) {
+    try {
+      const db = await handleDb();
+      const tx = db.transaction('handles', 'readwrite');
+      tx.objectStore('handles').put(handle, 'last');
+      await new Promise((resolve) => { tx.oncomplete = resolve; tx.onerror = resolve; });
+      db.close();
+      log('handle-remembered', handle.name);
+    } catch (e) { /* a browser without it simply asks again */ }
+  }
+  async function rememberedHandle() {
+    try {
+      const db = await handleDb();
+      const tx = db.transaction('handles', 'readonly');
+      const request = tx.objectStore('handles').get('last');
+      const handle = await new Promise((resolve) => { request.onsuccess = () => resolve(request.result); request.onerror = () => resolve(null); });
+      db.close();
+      return handle && typeof handle.getFile === 'function' ? handle : null;
+    } catch (e) { return null; }
+  }
+  async function offerReopen() {
+    if (fileScheme || !window.showOpenFilePicker) return;
+    const handle = await rememberedHandle();
+    if (!handle) return;
+    const button = $('reopen-button');
+    button.textContent = 'Reopen ' + handle.name;
+    button.hidden = false;
+    button.onclick = async () => {
+      // Reading a remembered file needs the reader's permission again, which
+      // a browser only asks for after a click.
+      try {
+        let permission = await handle.queryPermission({mode: 'read'});
+        if (permission !== 'granted') permission = await handle.requestPermission({mode: 'read'});
+        if (permission !== 'granted') { showError('Permission to read ' + handle.name + ' was not given.'); return; }
+        openFile(await handle.getFile(), handle);
+      } catch (e) {
+        showError('Cannot reopen ' + handle.name + ': ' + (e.message || e) + '. Choose it again.');
+      }
+    };
+  }
+
+  // ---- Hosted mode ------------------------------------------------------------------
+  async function configuredBundle() {
+    const asked = new URLSearchParams(location.search).get('bundle');
+    if (asked) return asked;
+    if (fileScheme || singleFile) return null;
+    try {
+      const response = await fetch('config.json', {cache: 'no-cache'});
+      if (!response.ok) return null;
+      const config = await response.json();
+      return typeof config.bundle === 'string' && config.bundle ? config.bundle : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function registerServiceWorker() {
+    if (fileScheme || singleFile || !('serviceWorker' in navigator)) return;
+    if (!window.isSecureContext) return;
+    navigator.serviceWorker.register('sw.js').then(
+      () => log('service-worker', 'registered'),
+      (e) => log('service-worker', 'failed: ' + e.message));
+  }
+
+  // ---- Start ------------------------------------------------------------------------
+  async function main() {
+    const missing = missingFeature();
+    if (missing) {
+      showMessage('The reader cannot start in this browser.');
+      showError(missing);
+      return;
+    }
+    if (location.hash.length > 1) state.pendingDeepLink = decodeHash(location.hash);
+    registerServiceWorker();
+    const workerReady = startWorker().catch((e) => { showError('The reading core failed to start: ' + e.message); return null; });
+    for (const message of pendingToWorker.splice(0)) state.worker.postMessage(message);
+    state.uiReady = startUI().catch((e) => { showError('The reader failed to start: ' + (e.message || e)); return null; });
+    const bundle = await configuredBundle();
+    await workerReady;
+    if (bundle) {
+      await openUrl(bundle);
+    } else {
+      await state.uiReady;
+      showChooser(true);
+      offerReopen();
+    }
+  }
+  main();
+})();

@@ -1,0 +1,397 @@
+// core-worker.js: the reading core's Worker. Runs sitepack-core (SQLite,
+// zstd) and gives it the bundle's bytes on demand (wasm/CONTRACT.md):
+//   Module.sitepackSourceSize(name)                    -> bytes, or -1
+//   Module.sitepackSourceRead(name, offset, len, dest) -> bytes copied, or -1
+// A source is a File/Blob the reader picked or dropped (read by slices with
+// FileReaderSync), a URL on the reader's own site (synchronous HTTP Range
+// requests through a bounded block cache with read-ahead, or one download
+// when the server ignores Range), or a copy kept in the Origin Private File
+// System for offline reading. Nothing is ever read whole unless the server
+// leaves no choice.
+'use strict';
+
+/* global createSitepackCore, FileReaderSync */
+
+const BLOCK = 64 * 1024;                 // the cache's unit
+const CACHE_LIMIT = 12 * 1024 * 1024;    // bytes of blocks kept at most
+const READ_AHEAD_MAX = 16;               // blocks fetched at once on sequential reads
+
+const sources = new Map();               // name -> source
+const stats = {
+  requests: [],                          // every HTTP request: {url, range, status, bytes}
+  bytesFetched: 0,
+  bytesRead: 0,                          // bytes handed to the core
+  reads: 0,
+  cacheHits: 0,
+  cacheMisses: 0,
+};
+let core = null;
+
+function post(message) { self.postMessage(message); }
+
+// ---- Block cache (least recently used first in the Map's order) -------------
+const cache = new Map();                 // "name\u0000index" -> Uint8Array
+let cacheBytes = 0;
+function cacheGet(key) {
+  const block = cache.get(key);
+  if (block) { cache.delete(key); cache.set(key, block); }
+  return block;
+}
+function cachePut(key, block) {
+  if (cache.has(key)) { cacheBytes -= cache.get(key).length; cache.delete(key); }
+  cache.set(key, block);
+  cacheBytes += block.length;
+  for (const [oldKey, oldBlock] of cache) {
+    if (cacheBytes <= CACHE_LIMIT) break;
+    cache.delete(oldKey);
+    cacheBytes -= oldBlock.length;
+  }
+}
+function cacheDrop(name) {
+  for (const [key, block] of cache) {
+    if (key.startsWith(name + '\u0000')) { cache.delete(key); cacheBytes -= block.length; }
+  }
+}
+
+// ---- Sources ---------------------------------------------------------------------
+function fileSource(file) {
+  const reader = new FileReaderSync();
+  return {
+    kind: 'file',
+    size: file.size,
+    read(offset, length) {
+      return new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, offset + length)));
+    },
+  };
+}
+
+function memorySource(bytes) {
+  return {kind: 'memory', size: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length)};
+}
+
+function opfsSource(handle, size) {
+  return {
+    kind: 'opfs',
+    size,
+    read(offset, length) {
+      const out = new Uint8Array(length);
+      const got = handle.read(out, {at: offset});
+      return got === length ? out : out.subarray(0, got);
+    },
+    close() { try { handle.close(); } catch (e) { /* already closed */ } },
+  };
+}
+
+// Range reads over synchronous XMLHttpRequest: the core's reads are
+// synchronous, and a Worker may block.
+function rangeSource(name, url, size) {
+  let lastEnd = -1;
+  let run = 1;
+  function fetchBlocks(first, count) {
+    const start = first * BLOCK;
+    const end = Math.min(size, (first + count) * BLOCK) - 1;
+    const xhr = new XMLHttpRequest();
+    xhr.open('GET', url, false);
+    xhr.responseType = 'arraybuffer';
+    xhr.setRequestHeader('Range', 'bytes=' + start + '-' + end);
+    xhr.send();
+    const body = xhr.response ? new Uint8Array(xhr.response) : new Uint8Array(0);
+    stats.requests.push({url, range: start + '-' + end, status: xhr.status, bytes: body.length});
+    stats.bytesFetched += body.length;
+    if (xhr.status !== 206 && !(xhr.status === 200 && start === 0 && body.length >= end + 1)) {
+      throw new Error(url + ': HTTP ' + xhr.status + ' for bytes ' + start + '-' + end);
+    }
+    if (body.length < end - start + 1) throw new Error(url + ': short read at byte ' + start);
+    for (let i = 0; i < count; i++) {
+      const from = i * BLOCK;
+      if (from >= body.length) break;
+      cachePut(name + '\u0000' + (first + i), body.subarray(from, Math.min(body.length, from + BLOCK)).slice());
+    }
+  }
+  return {
+    kind: 'range',
+    size,
+    read(offset, length) {
+      // Sequential reads (a scan of the index, a large body) fetch further
+      // ahead each time; random reads fetch only the blocks they touch.
+      run = offset === lastEnd ? Math.min(READ_AHEAD_MAX, run * 2) : 1;
+      lastEnd = offset + length;
+      const out = new Uint8Array(length);
+      const firstBlock = Math.floor(offset / BLOCK);
+      const lastBlock = Math.floor((offset + length - 1) / BLOCK);
+      for (let b = firstBlock; b <= lastBlock; b++) {
+        let block = cacheGet(name + '\u0000' + b);
+        if (!block) {
+          stats.cacheMisses++;
+          // One request for this block and its missing followers.
+          let count = 1;
+          const wanted = Math.max(lastBlock - b + 1, run);
+          while (count < wanted && (b + count) * BLOCK < size && !cache.has(name + '\u0000' + (b + count))) count++;
+          fetchBlocks(b, count);
+          block = cacheGet(name + '\u0000' + b);
+          if (!block) throw new Error(url + ': block ' + b + ' missing after fetch');
+        } else {
+          stats.cacheHits++;
+        }
+        const blockStart = b * BLOCK;
+        const from = Math.max(offset, blockStart);
+        const to = Math.min(offset + length, blockStart + block.length);
+        out.set(block.subarray(from - blockStart, to - blockStart), from - offset);
+      }
+      return out;
+    },
+  };
+}
+
+// Probes a URL: a first Range request tells the size and whether the server
+// honours Range. A 200 answer is the whole bundle: it is read to the end with
+// progress shown, and the bundle is served from memory.
+async function probeUrl(name, url) {
+  const response = await fetch(url, {headers: {Range: 'bytes=0-' + (BLOCK - 1)}, cache: 'no-store'});
+  if (response.status === 206) {
+    const range = response.headers.get('Content-Range') || '';
+    const match = /\/(\d+)\s*$/.exec(range);
+    const body = new Uint8Array(await response.arrayBuffer());
+    stats.requests.push({url, range: '0-' + (BLOCK - 1), status: 206, bytes: body.length});
+    stats.bytesFetched += body.length;
+    if (!match) throw new Error(url + ': the server answered a range request without the total size (Content-Range: "' + range + '")');
+    const size = Number(match[1]);
+    cacheDrop(name);
+    cachePut(name + '\u0000' + 0, body.slice(0, Math.min(BLOCK, body.length)));
+    return {source: rangeSource(name, url, size), mode: 'range'};
+  }
+  if (response.status === 416) {
+    stats.requests.push({url, range: '0-' + (BLOCK - 1), status: 416, bytes: 0});
+    return {source: memorySource(new Uint8Array(0)), mode: 'range'};  // an empty file
+  }
+  if (!response.ok) {
+    stats.requests.push({url, range: '0-' + (BLOCK - 1), status: response.status, bytes: 0});
+    throw new Error(url + ': HTTP ' + response.status + (response.status === 404 ? ' (no such bundle on this site)' : ''));
+  }
+  // No Range support: one full download.
+  const total = Number(response.headers.get('Content-Length')) || 0;
+  const bytes = await readAll(response, total, 'Downloading the bundle (this server cannot send parts of it)');
+  stats.requests.push({url, range: null, status: response.status, bytes: bytes.length});
+  stats.bytesFetched += bytes.length;
+  return {source: memorySource(bytes), mode: 'full'};
+}
+
+async function readAll(response, total, label) {
+  const reader = response.body.getReader();
+  let buffer = new Uint8Array(total > 0 ? total : 1 << 20);
+  let loaded = 0;
+  let lastPost = 0;
+  for (;;) {
+    const {done, value} = await reader.read();
+    if (done) break;
+    if (loaded + value.length > buffer.length) {
+      const bigger = new Uint8Array(Math.max(buffer.length * 2, loaded + value.length));
+      bigger.set(buffer.subarray(0, loaded));
+      buffer = bigger;
+    }
+    buffer.set(value, loaded);
+    loaded += value.length;
+    const now = Date.now();
+    if (now - lastPost > 100) { lastPost = now; post({kind: 'progress', loaded, total, label}); }
+  }
+  post({kind: 'progress', loaded, total, label});
+  return buffer.length === loaded ? buffer : buffer.slice(0, loaded);
+}
+
+// ---- Offline copies in the Origin Private File System ----------------------------
+const opfsSupported = () => !!(self.navigator && navigator.storage && navigator.storage.getDirectory &&
+                               self.FileSystemFileHandle && FileSystemFileHandle.prototype.createSyncAccessHandle);
+const opfsFileName = (name) => 'bundle-' + encodeURIComponent(name).replace(/%/g, '_');
+
+async function opfsDirectory() {
+  const root = await navigator.storage.getDirectory();
+  return root.getDirectoryHandle('sitepack', {create: true});
+}
+// A complete copy has its ".done" marker, written last.
+async function openOfflineCopy(name) {
+  if (!opfsSupported()) return null;
+  try {
+    const dir = await opfsDirectory();
+    const marker = await dir.getFileHandle(opfsFileName(name) + '.done');
+    const expected = Number(await (await marker.getFile()).text());
+    const fileHandle = await dir.getFileHandle(opfsFileName(name));
+    const access = await fileHandle.createSyncAccessHandle();
+    if (access.getSize() !== expected) { access.close(); return null; }
+    return opfsSource(access, expected);
+  } catch (e) {
+    return null;
+  }
+}
+
+async function keepOffline(name, url) {
+  if (!opfsSupported()) { post({kind: 'offline', state: 'unavailable', message: 'this browser has no private file storage'}); return; }
+  post({kind: 'offline', state: 'saving'});
+  let access = null;
+  try {
+    const dir = await opfsDirectory();
+    try { await dir.removeEntry(opfsFileName(name) + '.done'); } catch (e) { /* none yet */ }
+    const fileHandle = await dir.getFileHandle(opfsFileName(name), {create: true});
+    access = await fileHandle.createSyncAccessHandle();
+    access.truncate(0);
+    const response = await fetch(url, {cache: 'no-store'});
+    if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
+    const total = Number(response.headers.get('Content-Length')) || 0;
+    const reader = response.body.getReader();
+    let written = 0;
+    let lastPost = 0;
+    for (;;) {
+      const {done, value} = await reader.read();
+      if (done) break;
+      written += access.write(value, {at: written});
+      const now = Date.now();
+      if (now - lastPost > 200) { lastPost = now; post({kind: 'progress', loaded: written, total, label: 'Saving for offline reading'}); }
+    }
+    stats.requests.push({url, range: null, status: response.status, bytes: written});
+    stats.bytesFetched += written;
+    access.flush();
+    access.close();
+    access = null;
+    const marker = await dir.getFileHandle(opfsFileName(name) + '.done', {create: true});
+    const markerAccess = await marker.createSyncAccessHandle();
+    markerAccess.truncate(0);
+    markerAccess.write(new TextEncoder().encode(String(written)), {at: 0});
+    markerAccess.flush();
+    markerAccess.close();
+    // Later reads come from the copy.
+    const copy = await openOfflineCopy(name);
+    if (copy) {
+      const old = sources.get(name);
+      if (old && old.close) old.close();
+      sources.set(name, copy);
+      cacheDrop(name);
+    }
+    post({kind: 'offline', state: 'kept'});
+  } catch (e) {
+    if (access) { try { access.close(); } catch (err) { /* closed */ } }
+    post({kind: 'offline', state: 'failed', message: String(e.message || e)});
+  }
+}
+
+async function removeOffline(name, url) {
+  try {
+    const current = sources.get(name);
+    if (current && current.kind === 'opfs') {
+      const probed = await probeUrl(name, url);
+      current.close();
+      sources.set(name, probed.source);
+    }
+    const dir = await opfsDirectory();
+    for (const suffix of ['.done', '']) {
+      try { await dir.removeEntry(opfsFileName(name) + suffix); } catch (e) { /* absent */ }
+    }
+    post({kind: 'offline', state: 'none'});
+  } catch (e) {
+    post({kind: 'offline', state: 'failed', message: String(e.message || e)});
+  }
+}
+
+// ---- The core's byte-source functions ----------------------------------------------
+function sourceSize(name) {
+  const source = sources.get(name);
+  return source ? source.size : -1;
+}
+function sourceRead(name, offset, length, dest) {
+  const source = sources.get(name);
+  if (!source) return -1;
+  try {
+    if (offset >= source.size) return 0;
+    const bytes = source.read(offset, Math.min(length, source.size - offset));
+    core.HEAPU8.set(bytes, dest);
+    stats.reads++;
+    stats.bytesRead += bytes.length;
+    return bytes.length;
+  } catch (e) {
+    post({kind: 'log', text: 'read of ' + name + ' at byte ' + offset + ' failed: ' + (e.message || e)});
+    return -1;
+  }
+}
+
+// ---- Messages from the page -------------------------------------------------------
+async function registerUrl(message) {
+  const {name, url} = message;
+  const old = sources.get(name);
+  if (old && old.close) old.close();
+  cacheDrop(name);
+  const copy = await openOfflineCopy(name);
+  if (copy) {
+    sources.set(name, copy);
+    return {size: copy.size, mode: 'opfs', offline: true};
+  }
+  const probed = await probeUrl(name, url);
+  sources.set(name, probed.source);
+  return {size: probed.source.size, mode: probed.mode, offline: false};
+}
+
+const queue = [];
+let busy = false;
+async function pump() {
+  if (busy) return;
+  busy = true;
+  while (queue.length) {
+    const message = queue.shift();
+    try { await handle(message); } catch (e) { post({kind: 'log', text: 'message failed: ' + (e.message || e)}); }
+  }
+  busy = false;
+}
+self.onmessage = (e) => { queue.push(e.data); pump(); };
+
+async function handle(message) {
+  switch (message.kind) {
+    case 'request':
+      await coreReady;
+      core.ccall('sitepack_core_handle', null, ['string'], [message.text]);
+      break;
+    case 'source-file': {
+      const old = sources.get(message.name);
+      if (old && old.close) old.close();
+      cacheDrop(message.name);
+      sources.set(message.name, fileSource(message.file));
+      post({kind: 'source-ready', name: message.name, size: message.file.size, mode: 'file', offline: false, offlineSupported: false});
+      break;
+    }
+    case 'source-url':
+      try {
+        const info = await registerUrl(message);
+        post(Object.assign({kind: 'source-ready', name: message.name, offlineSupported: opfsSupported()}, info));
+      } catch (e) {
+        post({kind: 'source-error', name: message.name, message: String(e.message || e)});
+      }
+      break;
+    case 'offline-keep':
+      // Not awaited: the reader keeps reading (by range) while it downloads.
+      keepOffline(message.name, message.url);
+      break;
+    case 'offline-remove':
+      await removeOffline(message.name, message.url);
+      break;
+    case 'stats':
+      post({kind: 'stats', stats: Object.assign({}, stats, {
+        requests: stats.requests.slice(),
+        cacheBytes,
+        wasmMemory: core && core.HEAPU8 ? core.HEAPU8.length : 0,
+        coreBytesRead: core && core._sitepack_core_bytes_read ? core._sitepack_core_bytes_read() : null,
+        sources: Array.from(sources, ([name, s]) => ({name, kind: s.kind, size: s.size})),
+      })});
+      break;
+  }
+}
+
+// ---- Start the core ------------------------------------------------------------------
+const coreReady = (async () => {
+  if (typeof createSitepackCore !== 'function') importScripts('sitepack-core.js');
+  core = await createSitepackCore({
+    sitepackCoreRespond: (text) => post({kind: 'response', text}),
+    sitepackSourceSize: sourceSize,
+    sitepackSourceRead: sourceRead,
+    print: (text) => post({kind: 'log', text}),
+    printErr: (text) => post({kind: 'log', text}),
+  });
+  post({kind: 'ready'});
+})().catch((e) => {
+  post({kind: 'failed', message: String(e && e.message ? e.message : e)});
+});

@@ -1,0 +1,65 @@
+// sw.js: keeps the reader's own files so it opens with no connection.
+// App files are served cache-first from a cache named after this version
+// (package-web.sh writes the version and the file list below); the bundle
+// itself is never cached here: its Range requests go to the network, or are
+// not made at all once the reader kept a copy in the Origin Private File
+// System. config.json is asked of the network first, then of the cache.
+'use strict';
+
+const VERSION = 'dev';  // replaced by scripts/package-web.sh
+const APP_FILES = ['./', 'index.html', 'style.css', 'app.js', 'core-worker.js', 'sitepack-ui.js', 'sitepack-ui.wasm',
+                   'sitepack-core.js', 'sitepack-core.wasm', 'manifest.webmanifest', 'icon.svg', 'icon-192.png',
+                   'icon-512.png'];
+const CACHE = 'sitepack-reader-' + VERSION;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(APP_FILES)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const key of await caches.keys()) {
+      if (key.startsWith('sitepack-reader-') && key !== CACHE) await caches.delete(key);
+    }
+    await self.clients.claim();
+  })());
+});
+
+const scopePath = new URL(self.registration.scope).pathname;
+function appFile(url) {
+  if (url.origin !== self.location.origin || !url.pathname.startsWith(scopePath)) return null;
+  const rest = url.pathname.slice(scopePath.length);
+  if (rest === '' || rest === 'index.html') return 'index.html';
+  return APP_FILES.includes(rest) ? rest : null;
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  const rest = url.pathname.slice(scopePath.length);
+  if (rest === 'config.json') {
+    event.respondWith((async () => {
+      const cache = await caches.open(CACHE);
+      try {
+        const response = await fetch(request);
+        if (response.ok) await cache.put('config.json', response.clone());
+        return response;
+      } catch (e) {
+        return (await cache.match('config.json')) || new Response('{}', {headers: {'Content-Type': 'application/json'}});
+      }
+    })());
+    return;
+  }
+  const file = appFile(url);
+  if (!file) return;  // the bundle and anything else: the network, untouched
+  event.respondWith((async () => {
+    const cache = await caches.open(CACHE);
+    const hit = await cache.match(file);
+    if (hit) return hit;
+    const response = await fetch(request);
+    if (response.ok && response.status === 200) await cache.put(file, response.clone());
+    return response;
+  })());
+});
