@@ -412,7 +412,10 @@
       worker = new Worker('core-worker.js');
     }
     worker.onmessage = (e) => onWorkerMessage(e.data);
-    worker.onerror = (e) => showError('The reading core failed to start: ' + (e.message || 'unknown error'));
+    worker.onerror = (e) => {
+      showError('The reading core failed: ' + (e.message || 'unknown error'));
+      settle('ready', new Error(e.message), true);
+    };
     state.worker = worker;
     return new Promise((resolve, reject) => workerWaiters.push({kind: 'ready', resolve, reject}));
   }
@@ -699,15 +702,15 @@
     }
     if (location.hash.length > 1) state.pendingDeepLink = decodeHash(location.hash);
     registerServiceWorker();
-    const workerReady = startWorker().catch((e) => { showError('The reading core failed to start: ' + e.message); return null; });
+    const workerReady = startWorker().catch(() => null);  // the failure is already shown
     for (const message of pendingToWorker.splice(0)) state.worker.postMessage(message);
     state.uiReady = startUI().catch((e) => { showError('The reader failed to start: ' + (e.message || e)); return null; });
     const bundle = await configuredBundle();
-    await workerReady;
+    if (!(await workerReady)) return;
     if (bundle) {
       await openUrl(bundle);
     } else {
-      await state.uiReady;
+      if (!(await state.uiReady)) return;
       showChooser(true);
       offerReopen();
     }

@@ -1,0 +1,191 @@
+// Hosted mode: dist/web on a static server with Range support, the bundle
+// beside it, as an NGO would put it online.
+'use strict';
+
+const {test, before, after} = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const lib = require('./lib');
+
+let server, context;
+before(async () => {
+  lib.requirePrerequisites();
+  server = await lib.serve({root: path.join(lib.DIST, 'web'), mounts: {'/bundles/': lib.FIXTURES}});
+  context = await lib.launch();
+});
+after(async () => {
+  if (context) await context.closeAll();
+  if (server) await server.stop();
+});
+
+const bundleUrl = () => server.url + 'index.html?bundle=bundles/lfnkr.sitepack';
+
+// Every request the browser made (page, Worker, service worker) went to the
+// reader's own origin.
+function assertSameOrigin(log) {
+  const origin = new URL(server.url).origin;
+  const foreign = log.filter((r) => !r.url.startsWith(origin + '/') && !/^(data|blob):/.test(r.url));
+  assert.deepEqual(foreign, [], 'requests left the origin');
+}
+
+test('hosted: open, search, open a result, follow a link, back, deep link reload; nothing leaves the origin', async () => {
+  const page = await context.newPage();
+  lib.watchConsole(page);
+  await page.goto(bundleUrl());
+  await lib.waitForUI(page);
+  let state = await lib.waitForDump(page, (d) => d.bundle_state === 'open' && d.url, 'the home page');
+  state = await lib.settle(page);
+  assert.equal(state.screen, 'page');
+  assert.ok(await page.locator('#shell').isHidden(), 'the loading panel still covers the reader');
+  // The tab's title and the address follow the page.
+  assert.ok((await page.title()).includes(state.title), `tab title "${await page.title()}" lacks "${state.title}"`);
+  assert.equal(decodeURI(new URL(page.url()).hash.slice(1)), state.url);
+  // The DOM mirror holds the page's text for screen readers.
+  const mirrorText = await page.locator('#mirror').textContent();
+  assert.ok(mirrorText.includes(state.title), 'the DOM mirror lacks the page title');
+  const home = await lib.screenshot(page, 'hosted-home');
+  const homeStats = lib.imageStats(home);
+  assert.ok(homeStats.colours > 8 && homeStats.darkShare > 0.005, 'the home page screenshot looks blank: ' + JSON.stringify(homeStats));
+
+  await lib.act(page, 'sitepack_ui_search', 'refugees');
+  state = await lib.waitForDump(page, (d) => d.search.query === 'refugees' && d.search.hits.length > 0, 'search results');
+  assert.ok(state.search.total > 0);
+  await lib.screenshot(page, 'hosted-search');
+  const hit = state.search.hits[0];
+
+  await lib.act(page, 'sitepack_ui_open_result', 0);
+  state = await lib.waitForDump(page, (d) => d.url === hit.url, 'the first result\'s page');
+  await lib.settle(page);
+  assert.equal(decodeURI(new URL(page.url()).hash.slice(1)), hit.url);
+  const resultUrl = state.url;
+
+  // Follow a link inside the bundle (the mirror lists the page's links).
+  const links = await page.$$eval('#mirror a', (as) => as.map((a) => ({text: a.textContent, href: a.getAttribute('href')})));
+  const inside = links.find((l) => l.href.startsWith('#/') && decodeURI(l.href.slice(1)) !== resultUrl && l.text.trim());
+  assert.ok(inside, 'the page has no link to another bundle page: ' + JSON.stringify(links.slice(0, 10)));
+  await lib.act(page, 'sitepack_ui_click_link', inside.text.trim());
+  state = await lib.waitForDump(page, (d) => d.url !== resultUrl && d.bundle_state === 'open', 'the linked page');
+  await lib.settle(page);
+  const linkedUrl = state.url;
+  await lib.screenshot(page, 'hosted-linked');
+
+  // The browser's back button returns to the result.
+  await page.goBack();
+  state = await lib.waitForDump(page, (d) => d.url === resultUrl, 'the result page after Back');
+  // Forward again, then reload: the deep link opens the same page.
+  await page.goForward();
+  state = await lib.waitForDump(page, (d) => d.url === linkedUrl, 'the linked page after Forward');
+  await page.reload();
+  await lib.waitForUI(page);
+  state = await lib.waitForDump(page, (d) => d.bundle_state === 'open' && d.url === linkedUrl, 'the deep-linked page after reload');
+  await lib.settle(page);
+  const reloaded = await lib.screenshot(page, 'hosted-deeplink-reload');
+  assert.ok(lib.imageStats(reloaded).darkShare > 0.005, 'the reloaded page looks blank');
+  assert.ok((await page.title()).includes(state.title));
+
+  // A shared link typed into a new tab.
+  const shared = await context.newPage();
+  lib.watchConsole(shared);
+  await shared.goto(bundleUrl() + '#' + encodeURI(lib.POST));
+  await lib.waitForUI(shared);
+  state = await lib.waitForDump(shared, (d) => d.bundle_state === 'open' && d.url === lib.POST, 'the shared link\'s page');
+  await shared.close();
+
+  // The reader read the bundle in parts, not whole.
+  const stats = await page.evaluate(() => window.sitepackShell.requestWorkerStats());
+  assert.ok(stats.requests.length > 0 && stats.requests.every((r) => r.status === 206), 'not all bundle reads were ranges');
+  assertSameOrigin(context.requestLog);
+  assertSameOrigin(stats.requests);
+  await page.close();
+});
+
+test('hosted: the browser keeps its own shortcuts; typed text reaches the reader through the hidden input', async () => {
+  const page = await context.newPage();
+  lib.watchConsole(page);
+  await page.goto(bundleUrl());
+  await lib.waitForUI(page);
+  await lib.waitForDump(page, (d) => d.bundle_state === 'open', 'the bundle');
+  // A listener registered after the shell's (like the GLFW emulation's) never
+  // sees Ctrl+L or F5, but does see an ordinary key.
+  const seen = await page.evaluate(() => {
+    const keys = [];
+    window.addEventListener('keydown', (e) => keys.push((e.ctrlKey ? 'Ctrl+' : '') + e.key), true);
+    for (const init of [{key: 'l', ctrlKey: true}, {key: 'F5'}, {key: 't', ctrlKey: true}, {key: 'w', ctrlKey: true}, {key: 'j'}]) {
+      window.dispatchEvent(new KeyboardEvent('keydown', Object.assign({bubbles: true, cancelable: true}, init)));
+    }
+    return keys;
+  });
+  assert.deepEqual(seen, ['j']);
+  await page.close();
+});
+
+test('hosted: keeping the bundle for offline reading, then a visit with the server stopped', async () => {
+  const page = await context.newPage();
+  lib.watchConsole(page);
+  await page.goto(bundleUrl());
+  await lib.waitForUI(page);
+  await lib.waitForDump(page, (d) => d.bundle_state === 'open', 'the bundle');
+  await page.waitForFunction(() => navigator.serviceWorker.controller || navigator.serviceWorker.ready, null, {timeout: 20000});
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.locator('#offline-button').click();
+  await page.waitForFunction(() => document.getElementById('offline-state').textContent === 'Available offline', null, {timeout: 60000});
+  await page.close();
+
+  const port = server.port;
+  await server.stop();
+  try {
+    const offline = await context.newPage();
+    lib.watchConsole(offline);
+    await offline.goto(bundleUrl() + '#' + encodeURI(lib.POST));
+    await lib.waitForUI(offline);
+    const state = await lib.waitForDump(offline, (d) => d.bundle_state === 'open' && d.url === lib.POST, 'the page, offline');
+    assert.ok(state.title.length > 0);
+    assert.equal(await offline.locator('#offline-state').textContent(), 'Available offline');
+    const shot = await lib.screenshot(offline, 'hosted-offline');
+    assert.ok(lib.imageStats(shot).darkShare > 0.005, 'the offline page looks blank');
+    await offline.close();
+  } finally {
+    server = await lib.serve({root: path.join(lib.DIST, 'web'), mounts: {'/bundles/': lib.FIXTURES}, port});
+  }
+});
+
+test('hosted: a server without Range support: one download with a progress bar, then the reader works', async () => {
+  const slow = await lib.serve({root: path.join(lib.DIST, 'web'), mounts: {'/bundles/': lib.FIXTURES}, noRange: true,
+                                throttle: 400 * 1024});
+  const other = await lib.launch();
+  try {
+    const page = await other.newPage();
+    lib.watchConsole(page);
+    await page.goto(slow.url + 'index.html?bundle=bundles/lfnkr.sitepack');
+    await page.waitForFunction(() => /Downloading the bundle/.test(document.getElementById('progress-text').textContent) &&
+                                     !document.getElementById('progress').hidden, null, {timeout: 30000});
+    await lib.screenshot(page, 'no-range-progress');
+    await lib.waitForUI(page);
+    const state = await lib.waitForDump(page, (d) => d.bundle_state === 'open' && d.url, 'the home page');
+    assert.ok(state.title.length > 0);
+    const bundleRequests = slow.log().filter((r) => r.path.includes('lfnkr.sitepack'));
+    assert.equal(bundleRequests.length, 1, 'the bundle was fetched more than once: ' + JSON.stringify(bundleRequests));
+    assert.equal(bundleRequests[0].status, 200);
+  } finally {
+    await other.closeAll();
+    await slow.stop();
+  }
+});
+
+test('hosted: a missing bundle and a damaged one give a message, not a blank page', async () => {
+  const page = await context.newPage();
+  lib.watchConsole(page);
+  await page.goto(server.url + 'index.html?bundle=bundles/nowhere.sitepack');
+  await page.waitForSelector('#shell-error:not([hidden])', {timeout: 30000});
+  assert.match(await page.locator('#shell-error').textContent(), /nowhere\.sitepack.*404/);
+  await lib.screenshot(page, 'hosted-missing');
+
+  await page.goto(server.url + 'index.html?bundle=bundles/damaged/truncated.sitepack');
+  await page.waitForSelector('#shell-error:not([hidden])', {timeout: 30000});
+  const message = await page.locator('#shell-error').textContent();
+  assert.ok(message.length > 10, 'the message is empty');
+  const state = await lib.dump(page);
+  assert.equal(state.bundle_state, 'failed');
+  assert.ok(lib.imageStats(await lib.screenshot(page, 'hosted-truncated')).darkShare > 0.002);
+  await page.close();
+});
