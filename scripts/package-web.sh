@@ -79,9 +79,11 @@ def csp_hash(text):
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-# The policy of the one-file reader: nothing to fetch at all; the inline
-# script and style are allowed by their hashes, the Worker by its Blob URL.
-csp = ("default-src 'none'; script-src %s 'wasm-unsafe-eval'; worker-src blob:; connect-src 'none'; "
+# The policy of the one-file reader: nothing to fetch from anywhere; the
+# inline script and style are allowed by their hashes, the Worker by its Blob
+# URL. connect-src allows data: only: Emscripten's single-file loader
+# fetches its own inlined wasm (a data: URL, no network) before decoding it.
+csp = ("default-src 'none'; script-src %s 'wasm-unsafe-eval'; worker-src blob:; connect-src data:; "
        "img-src blob: data:; style-src %s; font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
        % (csp_hash(script), csp_hash(style)))
 icon = "data:image/svg+xml;base64," + base64.b64encode((root / "web/icon.svg").read_bytes()).decode()

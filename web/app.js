@@ -232,7 +232,7 @@
   // A bundle page's link becomes a fragment of this page; other links stay.
   function linkTarget(href) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(href)) return href;
-    return '#' + href;
+    return encodeHash(href);
   }
   // Links in the mirror (reached by a screen reader or keyboard) open in the
   // reader, not as a new page load.

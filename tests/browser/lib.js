@@ -129,8 +129,8 @@ async function waitForDump(page, predicate, what, timeout = 45000) {
 
 // Calls one of the UI's automation exports that return "" or why not.
 async function act(page, name, ...args) {
-  const refused = await page.evaluate(([n, a]) => window.sitepackShell.state.ui.ccall(n, 'string', a.map(() => 'string'), a),
-                                      [name, args.map(String)]);
+  const refused = await page.evaluate(([n, a]) => window.sitepackShell.state.ui.ccall(
+    n, 'string', a.map((v) => (typeof v === 'number' ? 'number' : 'string')), a), [name, args]);
   assert.equal(refused, '', `${name}(${args.join(', ')}) was refused: ${refused}`);
 }
 
@@ -193,7 +193,21 @@ function imageStats(file) {
   return {width, height, colours: colours.size, darkShare: dark / samples};
 }
 
+// A page's address as the reader's dump gives it ("https://site/a/b") or as
+// the address bar's fragment holds it ("/a/b/"), reduced to its path
+// without the trailing slash, for comparing the two.
+function pagePath(url) {
+  let text = String(url || '');
+  if (text.startsWith('#')) text = decodeURI(text.slice(1));
+  if (/^https?:/.test(text)) { const u = new URL(text); text = u.pathname + u.search; }
+  return text.length > 1 ? text.replace(/\/$/, '') : text;
+}
+async function hashPath(page) {
+  return pagePath(new URL(page.url()).hash);
+}
+
 module.exports = {
+  pagePath, hashPath,
   ROOT, DIST, FIXTURES, ARTIFACTS, POST, requirePrerequisites, launch, serve, watchConsole, waitForUI, dump, settle,
   waitForDump, act, screenshot, imageStats,
 };

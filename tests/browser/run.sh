@@ -42,7 +42,9 @@ export SITEPACK_DIST="$dist"
 export SITEPACK_BROWSER_FIXTURES="$work/fixtures"
 export SITEPACK_BROWSER_ARTIFACTS="${SITEPACK_BROWSER_ARTIFACTS:-$root/build-browser-tests/artifacts}"
 mkdir -p "$SITEPACK_BROWSER_ARTIFACTS"
-if [ $# -gt 0 ]; then files=("$@"); else files=("$here"/*.test.js); fi
+files=()
+for f in "$@"; do files+=("$(realpath "$f")"); done
+[ ${#files[@]} -gt 0 ] || files=("$here"/*.test.js)
 cd "$here"
 node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
 echo "tests/browser/run.sh: screenshots in $SITEPACK_BROWSER_ARTIFACTS"

@@ -36,7 +36,7 @@ test('single file from file://: pick the bundle, read, search; no request but th
   assert.ok(lib.imageStats(await lib.screenshot(page, 'single-file-home')).darkShare > 0.005);
   await lib.act(page, 'sitepack_ui_search', 'refugees');
   state = await lib.waitForDump(page, (d) => d.search.hits.length > 0, 'search results from file://');
-  await lib.act(page, 'sitepack_ui_open_result', 0);
+  await lib.act(page, 'sitepack_ui_open_result', 1);
   state = await lib.waitForDump(page, (d) => d.url === state.search.hits[0].url, 'a result from file://');
   await lib.settle(page);
   await lib.screenshot(page, 'single-file-result');
