@@ -87,3 +87,37 @@ function(sitepack_add_glfw)
   add_library(sp_glfw INTERFACE)
   target_link_libraries(sp_glfw INTERFACE glfw)
 endfunction()
+
+# libsodium 1.0.18 (Debian's source package, with Debian's security patches)
+# for BLAKE2b content hashes and Ed25519 bundle signatures. Plain portable C:
+# no assembly and no configure-time probes, so the same files compile with
+# emcc; the SIMD variants compile to nothing without their HAVE_* defines.
+function(sitepack_add_sodium)
+  if(TARGET sp_sodium)
+    return()
+  endif()
+  set(sodium_dir "${SITEPACK_DEPS_DIR}/libsodium/src/libsodium")
+  if(NOT EXISTS "${sodium_dir}/include/sodium.h")
+    message(FATAL_ERROR "${sodium_dir}/include/sodium.h is missing: run scripts/deps.sh first")
+  endif()
+  # version.h is made by libsodium's configure from version.h.in.
+  set(VERSION "1.0.18")
+  set(SODIUM_LIBRARY_VERSION_MAJOR 10)
+  set(SODIUM_LIBRARY_VERSION_MINOR 3)
+  set(SODIUM_LIBRARY_MINIMAL_DEF "")
+  configure_file("${sodium_dir}/include/sodium/version.h.in" "${CMAKE_BINARY_DIR}/sodium-include/sodium/version.h" @ONLY)
+  # version.h includes "export.h" from its own folder.
+  configure_file("${sodium_dir}/include/sodium/export.h" "${CMAKE_BINARY_DIR}/sodium-include/sodium/export.h" COPYONLY)
+  file(GLOB_RECURSE sp_sodium_sources "${sodium_dir}/*.c")
+  add_library(sp_sodium STATIC ${sp_sodium_sources})
+  target_include_directories(sp_sodium SYSTEM PUBLIC "${CMAKE_BINARY_DIR}/sodium-include" "${sodium_dir}/include")
+  target_include_directories(sp_sodium PRIVATE "${CMAKE_BINARY_DIR}/sodium-include/sodium" "${sodium_dir}/include/sodium")
+  # CONFIGURED: the defines below are what configure would decide for the
+  # targets we build (little-endian x86-64 and wasm32).
+  target_compile_definitions(sp_sodium PUBLIC SODIUM_STATIC)
+  target_compile_definitions(sp_sodium PRIVATE CONFIGURED=1 NATIVE_LITTLE_ENDIAN=1)
+  set_target_properties(sp_sodium PROPERTIES POSITION_INDEPENDENT_CODE ON C_VISIBILITY_PRESET hidden)
+  if(NOT MSVC)
+    target_compile_options(sp_sodium PRIVATE -w)
+  endif()
+endfunction()
