@@ -25,6 +25,8 @@ pins=(
   "libzstd 1.5.7+dfsg-1 trixie libzstd_1.5.7+dfsg.orig.tar.xz 0c092ef267edce57ba7f3f2645c861f72eaf5e76273c6c3632869423464b90a5"
   "imgui 1.92.2b+ds-1 sid imgui_1.92.2b+ds.orig.tar.xz e7bd201d56b5ee90d24d5dac85e5c12f98bdb95410252a62d27b7f89e4566d48"
   "glfw3 3.4-3 trixie glfw3_3.4.orig.tar.gz c038d34200234d071fae9345bc455e4a8f2f544ab60150765d7704e08f3dac01"
+  "libstb 0.0~git20241109.5c20573+ds-1 trixie libstb_0.0~git20241109.5c20573+ds.orig.tar.xz a3a5820445a7dd063516bb542a5cd54ced8efc9c5a30bfbaae1bab6dec2c1a74"
+  "freetype 2.13.3+dfsg-1+deb13u1 trixie freetype_2.13.3+dfsg.orig.tar.xz 686ec73cbf6783b245dd068a09ce807b729ac0f8a46dd70f7867923c32fdf4de"
   "libsodium 1.0.18-1+deb13u1 trixie libsodium_1.0.18.orig.tar.gz d59323c6b712a1519a5daf710b68f5e7fde57040845ffec53850911f10a5d4f4"
 )
 
@@ -33,6 +35,7 @@ pins=(
 packages=(
   build-essential cmake pkg-config dpkg-dev tcl xz-utils ca-certificates
   libzstd-dev zstd zlib1g-dev libgumbo-dev nlohmann-json3-dev doctest-dev
+  clang-14 libclang-rt-14-dev
   libstb-dev libharfbuzz-dev libharfbuzz-bin fonts-noto-core fonts-noto-cjk
   libglfw3-dev libx11-dev libxrandr-dev libxinerama-dev libxcursor-dev libxi-dev
   xvfb xauth
@@ -170,6 +173,8 @@ unpack sqlite3 sqlite3_3.46.1.orig.tar.xz "$src/sqlite3"
 unpack libzstd libzstd_1.5.7+dfsg.orig.tar.xz "$src/zstd"
 unpack imgui imgui_1.92.2b+ds.orig.tar.xz "$src/imgui"
 unpack glfw3 glfw3_3.4.orig.tar.gz "$src/glfw"
+unpack libstb libstb_0.0~git20241109.5c20573+ds.orig.tar.xz "$src/stb"
+unpack freetype freetype_2.13.3+dfsg.orig.tar.xz "$src/freetype"
 unpack libsodium libsodium_1.0.18.orig.tar.gz "$src/libsodium"
 apply_debian_patches libsodium "$src/libsodium"
 make_sqlite_amalgamation

@@ -322,7 +322,11 @@ Result<doc::Document> Bundle::read_document(int64_t page_id) const {
     unsigned long long claimed = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
     if (claimed == ZSTD_CONTENTSIZE_ERROR || claimed == ZSTD_CONTENTSIZE_UNKNOWN)
         return damaged("its compressed body is not a valid zstd frame");
-    if (size < 0 || size > kMaxPageBodyBytes || claimed != static_cast<unsigned long long>(size))
+    // Checked before allocating: a frame header can claim any size.
+    if (size < 0 || size > kMaxPageBodyBytes)
+        return damaged("its body is recorded as " + std::to_string(size) + " bytes, over the limit of " +
+                       std::to_string(kMaxPageBodyBytes));
+    if (claimed != static_cast<unsigned long long>(size))
         return damaged("its body claims " + std::to_string(claimed) + " bytes, the page table says " + std::to_string(size));
     std::string bytes(static_cast<size_t>(size), '\0');
     size_t produced = ZSTD_decompress_usingDDict(state_->decompressor, bytes.data(), bytes.size(), compressed.data(),
