@@ -102,6 +102,9 @@ test('hosted: open, search, open a result, follow a link, back, deep link reload
   // The reader read the bundle in parts, not whole.
   const stats = await page.evaluate(() => window.sitepackShell.requestWorkerStats());
   assert.ok(stats.requests.length > 0 && stats.requests.every((r) => r.status === 206), 'not all bundle reads were ranges');
+  // The log sees the Worker's own requests too (the bundle's ranges).
+  assert.ok(context.requestLog.some((r) => r.url.includes('/bundles/lfnkr.sitepack') && r.type === 'xhr'),
+            'the request log misses the Worker\'s range requests');
   assertSameOrigin(context.requestLog);
   assertSameOrigin(stats.requests);
   assert.ok(!page.consoleLines.some((l) => /Content Security Policy|Refused to/.test(l)),
