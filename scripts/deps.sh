@@ -42,6 +42,9 @@ packages=(
   sqlite3 wget python3 time openssl strace
   zim-tools kiwix-tools
 )
+# npm installs the browser tests' playwright-core (tests/browser/run.sh); a
+# machine whose node came with its own npm keeps it.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 sudo_cmd=()
 [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
