@@ -681,19 +681,21 @@
       return;
     }
     if (location.hash.length > 1) state.pendingDeepLink = decodeHash(location.hash);
-    registerServiceWorker();
     const workerReady = startWorker().catch(() => null);  // the failure is already shown
     for (const message of pendingToWorker.splice(0)) state.worker.postMessage(message);
     state.uiReady = startUI().catch((e) => { showError('The reader failed to start: ' + (e.message || e)); return null; });
     const bundle = await configuredBundle();
-    if (!(await workerReady)) return;
     if (bundle) {
+      // The Worker takes the source while its core still compiles.
       await openUrl(bundle);
     } else {
-      if (!(await state.uiReady)) return;
+      if (!(await workerReady) || !(await state.uiReady)) return;
       showChooser(true);
       offerReopen();
     }
+    // The service worker's first install downloads the app files again:
+    // only once the reader is up, not competing with its start.
+    registerServiceWorker();
   }
   main();
 })();

@@ -16,6 +16,8 @@
 #include "site_builder.h"
 #include "sitepack/bundle.h"
 #include "sitepack/bundle_format.h"
+#include "sitepack/reader_core.h"
+#include "sitepack/reader_messages.h"
 #include "sitepack/signature.h"
 
 namespace fs = std::filesystem;
@@ -403,4 +405,48 @@ TEST_CASE("signature: key files round-trip and bad key text is refused with a re
     list = signing::parse_public_key_list("# one\n" + public_line);
     REQUIRE(list.ok());
     CHECK(list->size() == 1);
+}
+
+TEST_CASE("signature: the signature state and pinned keys cross the reader's JSON messages intact") {
+    BundleInfo info;
+    info.site_name = "Example";
+    info.signature.state = SignatureState::tampered;
+    info.signature.trust = PublisherTrust::unknown_key;
+    info.signature.publisher = "Example Publisher";
+    info.signature.fingerprint = "d606 6ec1 2f07 2cc5 dc1a";
+    info.signature.public_key = "rqnPxUjaB5Duxb2UqDEX5paXxq1SZc2KvQO5+AeRuMs=";
+    info.signature.signed_at = "2026-11-26T10:00:00Z";
+    info.signature.problems = {"the pages table changed since it was signed"};
+    const std::string text = reader::to_json_text(reader::Response::success(7, reader::RequestType::open_bundle, info));
+    Result<reader::Response> back = reader::response_from_json_text(text);
+    REQUIRE_MESSAGE(back.ok(), (back.ok() ? "" : back.error().message));
+    const BundleInfo* read = std::get_if<BundleInfo>(&back->payload);
+    REQUIRE(read != nullptr);
+    CHECK(read->signature.state == SignatureState::tampered);
+    CHECK(read->signature.trust == PublisherTrust::unknown_key);
+    CHECK(read->signature.publisher == "Example Publisher");
+    CHECK(read->signature.fingerprint == info.signature.fingerprint);
+    CHECK(read->signature.public_key == info.signature.public_key);
+    CHECK(read->signature.signed_at == info.signature.signed_at);
+    CHECK(read->signature.problems == info.signature.problems);
+
+    reader::OpenBundleRequest open{"/media/usb/x.sitepack", {signing::format_public_key(publisher_key().public_key())}};
+    Result<reader::Request> request = reader::request_from_json_text(reader::to_json_text(reader::Request{3, open}));
+    REQUIRE(request.ok());
+    const auto* open_back = std::get_if<reader::OpenBundleRequest>(&request->body);
+    REQUIRE(open_back != nullptr);
+    CHECK(open_back->trusted_publishers == open.trusted_publishers);
+}
+
+TEST_CASE("signature: the reading core opens with pinned keys and reports the publisher's trust") {
+    Copy copy("core.sitepack");
+    copy.sign();
+    copy.close();
+    reader::ReaderCore core;
+    reader::Response pinned = core.handle(reader::Request{1, reader::OpenBundleRequest{copy.path, {signing::format_public_key(publisher_key().public_key())}}});
+    REQUIRE(pinned.ok);
+    const BundleInfo* info = std::get_if<BundleInfo>(&pinned.payload);
+    REQUIRE(info != nullptr);
+    CHECK(info->signature.state == SignatureState::verified);
+    CHECK(info->signature.trust == PublisherTrust::pinned);
 }
