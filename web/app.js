@@ -674,16 +674,26 @@
 
   // ---- Start ------------------------------------------------------------------------
   async function main() {
+    if (typeof WebAssembly !== 'object' || typeof Worker !== 'function') {
+      showMessage('The reader cannot start in this browser.');
+      showError(missingFeature());
+      return;
+    }
+    if (location.hash.length > 1) state.pendingDeepLink = decodeHash(location.hash);
+    // The core compiles in its Worker and the UI module downloads while this
+    // thread checks for WebGL2 (the first context can take a second to make
+    // with a software renderer).
+    const workerReady = startWorker().catch(() => null);  // the failure is already shown
+    for (const message of pendingToWorker.splice(0)) state.worker.postMessage(message);
+    const uiScript = typeof createSitepackUI === 'function' ? Promise.resolve() : loadScript('sitepack-ui.js');
     const missing = missingFeature();
     if (missing) {
+      state.worker.terminate();
       showMessage('The reader cannot start in this browser.');
       showError(missing);
       return;
     }
-    if (location.hash.length > 1) state.pendingDeepLink = decodeHash(location.hash);
-    const workerReady = startWorker().catch(() => null);  // the failure is already shown
-    for (const message of pendingToWorker.splice(0)) state.worker.postMessage(message);
-    state.uiReady = startUI().catch((e) => { showError('The reader failed to start: ' + (e.message || e)); return null; });
+    state.uiReady = uiScript.then(startUI).catch((e) => { showError('The reader failed to start: ' + (e.message || e)); return null; });
     const bundle = await configuredBundle();
     if (bundle) {
       // The Worker takes the source while its core still compiles.
