@@ -14,11 +14,19 @@ endforeach()
 add_library(sp_sqlite3 STATIC "${SITEPACK_DEPS_DIR}/sqlite-amalgamation/sqlite3.c")
 target_include_directories(sp_sqlite3 SYSTEM PUBLIC "${SITEPACK_DEPS_DIR}/sqlite-amalgamation")
 target_compile_definitions(sp_sqlite3 PRIVATE
-  SQLITE_ENABLE_FTS5 SQLITE_THREADSAFE=1 SQLITE_DQS=0 SQLITE_OMIT_LOAD_EXTENSION
+  SQLITE_ENABLE_FTS5 SQLITE_DQS=0 SQLITE_OMIT_LOAD_EXTENSION
   SQLITE_DEFAULT_FOREIGN_KEYS=1 SQLITE_USE_ALLOCA SQLITE_OMIT_DEPRECATED)
+if(EMSCRIPTEN)
+  # In the browser the core is alone in its Web Worker: no threads, no
+  # filesystem VFS (wasm/js_source_vfs.cpp is the only one), temporary
+  # tables in memory.
+  target_compile_definitions(sp_sqlite3 PRIVATE SQLITE_THREADSAFE=0 SQLITE_OS_OTHER=1 SQLITE_TEMP_STORE=3)
+else()
+  target_compile_definitions(sp_sqlite3 PRIVATE SQLITE_THREADSAFE=1)
+  find_package(Threads REQUIRED)
+  target_link_libraries(sp_sqlite3 PRIVATE Threads::Threads ${CMAKE_DL_LIBS})
+endif()
 set_target_properties(sp_sqlite3 PROPERTIES POSITION_INDEPENDENT_CODE ON C_VISIBILITY_PRESET hidden)
-find_package(Threads REQUIRED)
-target_link_libraries(sp_sqlite3 PRIVATE Threads::Threads ${CMAKE_DL_LIBS})
 if(NOT MSVC)
   target_compile_options(sp_sqlite3 PRIVATE -w)
 endif()
@@ -51,17 +59,10 @@ function(sitepack_add_imgui)
   if(NOT EXISTS "${SITEPACK_IMGUI_DIR}/imgui.cpp")
     message(FATAL_ERROR "${SITEPACK_IMGUI_DIR}/imgui.cpp is missing: run scripts/deps.sh first")
   endif()
-  # Fonts come from untrusted bundles: ImGui loads them with FreeType
-  # (IMGUI_ENABLE_FREETYPE), which rejects malformed tables; stb_truetype,
-  # which trusts them, is not compiled at all.
-  sitepack_add_freetype()
   add_library(sp_imgui STATIC
     "${SITEPACK_IMGUI_DIR}/imgui.cpp" "${SITEPACK_IMGUI_DIR}/imgui_draw.cpp"
-    "${SITEPACK_IMGUI_DIR}/imgui_tables.cpp" "${SITEPACK_IMGUI_DIR}/imgui_widgets.cpp"
-    "${SITEPACK_IMGUI_DIR}/misc/freetype/imgui_freetype.cpp")
-  target_include_directories(sp_imgui SYSTEM PUBLIC "${SITEPACK_IMGUI_DIR}" "${SITEPACK_IMGUI_DIR}/misc/freetype")
-  target_compile_definitions(sp_imgui PUBLIC IMGUI_ENABLE_FREETYPE)
-  target_link_libraries(sp_imgui PUBLIC sp_freetype)
+    "${SITEPACK_IMGUI_DIR}/imgui_tables.cpp" "${SITEPACK_IMGUI_DIR}/imgui_widgets.cpp")
+  target_include_directories(sp_imgui SYSTEM PUBLIC "${SITEPACK_IMGUI_DIR}")
   # No obsolete APIs, and no demo window code in the reader.
   target_compile_definitions(sp_imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS IMGUI_DISABLE_DEMO_WINDOWS)
   target_compile_options(sp_imgui PRIVATE -w)
@@ -93,98 +94,4 @@ function(sitepack_add_glfw)
   add_subdirectory("${glfw_dir}" "${CMAKE_BINARY_DIR}/glfw" EXCLUDE_FROM_ALL SYSTEM)
   add_library(sp_glfw INTERFACE)
   target_link_libraries(sp_glfw INTERFACE glfw)
-endfunction()
-
-# libsodium 1.0.18 (Debian's source package, with Debian's security patches)
-# for BLAKE2b content hashes and Ed25519 bundle signatures. Plain portable C:
-# no assembly and no configure-time probes, so the same files compile with
-# emcc; the SIMD variants compile to nothing without their HAVE_* defines.
-function(sitepack_add_sodium)
-  if(TARGET sp_sodium)
-    return()
-  endif()
-  set(sodium_dir "${SITEPACK_DEPS_DIR}/libsodium/src/libsodium")
-  if(NOT EXISTS "${sodium_dir}/include/sodium.h")
-    message(FATAL_ERROR "${sodium_dir}/include/sodium.h is missing: run scripts/deps.sh first")
-  endif()
-  # version.h is made by libsodium's configure from version.h.in.
-  set(VERSION "1.0.18")
-  set(SODIUM_LIBRARY_VERSION_MAJOR 10)
-  set(SODIUM_LIBRARY_VERSION_MINOR 3)
-  set(SODIUM_LIBRARY_MINIMAL_DEF "")
-  configure_file("${sodium_dir}/include/sodium/version.h.in" "${CMAKE_BINARY_DIR}/sodium-include/sodium/version.h" @ONLY)
-  # version.h includes "export.h" from its own folder.
-  configure_file("${sodium_dir}/include/sodium/export.h" "${CMAKE_BINARY_DIR}/sodium-include/sodium/export.h" COPYONLY)
-  file(GLOB_RECURSE sp_sodium_sources "${sodium_dir}/*.c")
-  add_library(sp_sodium STATIC ${sp_sodium_sources})
-  target_include_directories(sp_sodium SYSTEM PUBLIC "${CMAKE_BINARY_DIR}/sodium-include" "${sodium_dir}/include")
-  target_include_directories(sp_sodium PRIVATE "${CMAKE_BINARY_DIR}/sodium-include/sodium" "${sodium_dir}/include/sodium")
-  # CONFIGURED: the defines below are what configure would decide for the
-  # targets we build (little-endian x86-64 and wasm32).
-  target_compile_definitions(sp_sodium PUBLIC SODIUM_STATIC)
-  target_compile_definitions(sp_sodium PRIVATE CONFIGURED=1 NATIVE_LITTLE_ENDIAN=1)
-  set_target_properties(sp_sodium PROPERTIES POSITION_INDEPENDENT_CODE ON C_VISIBILITY_PRESET hidden)
-  if(NOT MSVC)
-    target_compile_options(sp_sodium PRIVATE -w)
-  endif()
-endfunction()
-
-# stb_image from the pinned libstb source package (newer than bookworm's
-# libstb-dev, whose JPEG Huffman table builder reads past its array on a
-# hostile file). Header-only: image_decode.cpp and image_probe.cpp compile it.
-add_library(sp_stb INTERFACE)
-target_include_directories(sp_stb SYSTEM INTERFACE "${SITEPACK_DEPS_DIR}/stb")
-
-# FreeType 2.13 from its Debian source package: the reader's font loader
-# (through ImGui's imgui_freetype.cpp), since fonts arrive inside untrusted
-# bundles and stb_truetype trusts their offsets. Only the modules needed for
-# TrueType and CFF/OpenType outlines (docs/INSTALL.ANY's file list), no
-# configure step, no compression libraries, no assembly: the same files
-# compile with emcc.
-function(sitepack_add_freetype)
-  if(TARGET sp_freetype)
-    return()
-  endif()
-  set(ft_dir "${SITEPACK_DEPS_DIR}/freetype")
-  if(NOT EXISTS "${ft_dir}/src/base/ftbase.c")
-    message(FATAL_ERROR "${ft_dir}/src/base/ftbase.c is missing: run scripts/deps.sh first")
-  endif()
-  set(ft_config "${CMAKE_BINARY_DIR}/sp-freetype-config")
-  # Our module list instead of FreeType's "everything" ftmodule.h.
-  file(WRITE "${ft_config}/sp_ftmodule.h.new"
-    "/* Generated by cmake/third_party.cmake: the FreeType modules sitepack compiles. */\n"
-    "FT_USE_MODULE( FT_Module_Class, autofit_module_class )\n"
-    "FT_USE_MODULE( FT_Driver_ClassRec, tt_driver_class )\n"
-    "FT_USE_MODULE( FT_Driver_ClassRec, cff_driver_class )\n"
-    "FT_USE_MODULE( FT_Module_Class, psaux_module_class )\n"
-    "FT_USE_MODULE( FT_Module_Class, psnames_module_class )\n"
-    "FT_USE_MODULE( FT_Module_Class, pshinter_module_class )\n"
-    "FT_USE_MODULE( FT_Module_Class, sfnt_module_class )\n"
-    "FT_USE_MODULE( FT_Renderer_Class, ft_smooth_renderer_class )\n")
-  # FreeType's options with the features that need other libraries or code
-  # we leave out switched off: zlib/LZW (WOFF, compressed fonts), SVG glyphs.
-  file(READ "${ft_dir}/include/freetype/config/ftoption.h" ft_options)
-  foreach(option FT_CONFIG_OPTION_USE_ZLIB FT_CONFIG_OPTION_USE_LZW FT_CONFIG_OPTION_SVG)
-    string(REGEX REPLACE "\n#define +${option}\n" "\n/* ${option} off (sitepack) */\n" ft_options "${ft_options}")
-  endforeach()
-  file(WRITE "${ft_config}/sp_ftoption.h.new" "${ft_options}")
-  foreach(header sp_ftmodule.h sp_ftoption.h)
-    configure_file("${ft_config}/${header}.new" "${ft_config}/${header}" COPYONLY)
-  endforeach()
-  set(ft_sources)
-  foreach(source base/ftsystem.c base/ftinit.c base/ftdebug.c base/ftbase.c base/ftbbox.c base/ftglyph.c
-                 base/ftbitmap.c base/ftsynth.c base/ftmm.c
-                 sfnt/sfnt.c truetype/truetype.c cff/cff.c psaux/psaux.c pshinter/pshinter.c
-                 psnames/psnames.c smooth/smooth.c autofit/autofit.c)
-    list(APPEND ft_sources "${ft_dir}/src/${source}")
-  endforeach()
-  add_library(sp_freetype STATIC ${ft_sources})
-  target_include_directories(sp_freetype SYSTEM PUBLIC "${ft_config}" "${ft_dir}/include")
-  target_compile_definitions(sp_freetype PUBLIC
-    "FT_CONFIG_MODULES_H=<sp_ftmodule.h>" "FT_CONFIG_OPTIONS_H=<sp_ftoption.h>")
-  target_compile_definitions(sp_freetype PRIVATE FT2_BUILD_LIBRARY)
-  set_target_properties(sp_freetype PROPERTIES POSITION_INDEPENDENT_CODE ON C_VISIBILITY_PRESET hidden)
-  if(NOT MSVC)
-    target_compile_options(sp_freetype PRIVATE -w)
-  endif()
 endfunction()

@@ -1,10 +1,16 @@
 // fuzz_image_decode.cpp: the reader's image decoder (shared/ui/image_decode.cpp,
-// the pinned stb_image) on the bytes of a bundle's image.
+// stb_image) on the bytes of a bundle's image. Opt-in (see CMakeLists.txt):
+// it finds crashes in the stb_image the reader uses, not yet fixed.
 #include <cstdint>
+#include <string>
 
-#include "reader_targets.h"
+#include "fuzz_common.h"
+#include "image_decode.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    sitepack_fuzz::image_decode(sitepack_fuzz::as_view(data, size));
+    const sitepack::ui::DecodedImage image =
+        sitepack::ui::decode_image(std::string(sitepack_fuzz::as_view(data, size)));
+    SITEPACK_FUZZ_CHECK(image.rgba.empty() || image.rgba.size() == size_t(image.width) * size_t(image.height) * 4,
+                        "decoded pixels match the size");
     return 0;
 }

@@ -21,6 +21,9 @@ public:
     Status open_in_browser(const std::string& url) override;
     void wake() override;
     ui::FontFiles system_fonts(bool with_cjk) override;
+    std::unique_ptr<ui::CoreChannel> open_core_channel() override {
+        return ui::make_thread_channel([this] { wake(); });
+    }
 
 private:
     GLFWwindow* window_;

@@ -72,10 +72,7 @@ struct ReaderCore::State {
     PageCache cache;
 
     Result<Payload> open(const OpenBundleRequest& request) {
-        OpenOptions options;
-        for (const std::string& line : request.trusted_publishers)
-            if (Result<signing::PublicKey> key = signing::parse_public_key(line)) options.trusted_publishers.push_back(key.value());
-        Result<Bundle> opened = Bundle::open(request.path, options);
+        Result<Bundle> opened = Bundle::open(request.path);
         if (!opened) return opened.error();
         bundle.emplace(std::move(opened).value());
         cache.clear();
@@ -204,6 +201,12 @@ struct ReaderCore::State {
     }
 
     Result<Payload> cancel(const CancelRequest& request) { return Payload{CancelOutcome{request.id, false}}; }
+
+    Result<Payload> fonts(const FontsRequest&) {
+        Result<std::vector<FontRecord>> fonts = bundle->fonts();
+        if (!fonts) return fonts.error();
+        return Payload{FontList{std::move(fonts).value()}};
+    }
 };
 
 ReaderCore::ReaderCore(size_t cached_pages) : state_(std::make_unique<State>(cached_pages)) {}
@@ -237,6 +240,7 @@ Response ReaderCore::handle(const Request& request, const HandleContext& context
                 else if constexpr (std::is_same_v<T, RandomPageRequest>) return s.random_page(body);
                 else if constexpr (std::is_same_v<T, ImageRequest>) return s.image(body);
                 else if constexpr (std::is_same_v<T, VerifyRequest>) return s.verify(request.id, body, context);
+                else if constexpr (std::is_same_v<T, FontsRequest>) return s.fonts(body);
                 else static_assert(!sizeof(T), "every request type has a handler");
             }
         },

@@ -15,7 +15,7 @@ namespace {
 
 constexpr const char* kRequestTypeNames[] = {
     "open_bundle", "bundle_info", "page",       "search", "suggest", "terms",  "pages_with_term",
-    "month_archive", "pages_in_month", "list_pages", "random_page", "image", "verify", "cancel",
+    "month_archive", "pages_in_month", "list_pages", "random_page", "image", "verify", "cancel", "fonts",
 };
 static_assert(sizeof kRequestTypeNames / sizeof kRequestTypeNames[0] == std::variant_size_v<RequestBody>,
               "one name per request type");
@@ -346,15 +346,7 @@ Json info_json(const BundleInfo& info) {
                 {"redirect_count", info.redirect_count},
                 {"menu", navigation_json(info.menu)},
                 {"categories", navigation_json(info.categories)},
-                {"archives", navigation_json(info.archives)},
-                {"signature", Json{{"state", signing::state_name(info.signature.state)},
-                                   {"trust", signing::trust_name(info.signature.trust)},
-                                   {"publisher", info.signature.publisher},
-                                   {"fingerprint", info.signature.fingerprint},
-                                   {"public_key", info.signature.public_key},
-                                   {"signed_at", info.signature.signed_at},
-                                   {"weak_hashes", info.signature.weak_hashes},
-                                   {"problems", info.signature.problems}}}};
+                {"archives", navigation_json(info.archives)}};
 }
 
 void read_info(const Json& json, const std::string& where, BundleInfo& info, Error& error) {
@@ -385,28 +377,6 @@ void read_info(const Json& json, const std::string& where, BundleInfo& info, Err
     read_array(f, where, "menu", info.menu, read_entry);
     read_array(f, where, "categories", info.categories, read_entry);
     read_array(f, where, "archives", info.archives, read_entry);
-    // The signature check (absent from older messages: unsigned).
-    if (auto found = json.find("signature"); !f.failed() && found != json.end()) {
-        const std::string at = where.empty() ? "signature" : where + ".signature";
-        Fields s(*found, at, error);
-        std::string state, trust;
-        s.text("state", state);
-        s.text("trust", trust);
-        for (auto value : {signing::SignatureState::unsigned_bundle, signing::SignatureState::verified,
-                           signing::SignatureState::tampered, signing::SignatureState::bad_signature})
-            if (state == signing::state_name(value)) info.signature.state = value;
-        for (auto value : {signing::PublisherTrust::no_pins, signing::PublisherTrust::pinned, signing::PublisherTrust::unknown_key})
-            if (trust == signing::trust_name(value)) info.signature.trust = value;
-        s.text("publisher", info.signature.publisher);
-        s.text("fingerprint", info.signature.fingerprint);
-        s.text("public_key", info.signature.public_key);
-        s.text("signed_at", info.signature.signed_at);
-        s.boolean("weak_hashes", info.signature.weak_hashes);
-        read_array(s, at, "problems", info.signature.problems, [&](const Json& item, const std::string& item_at, std::string& out) {
-            if (const std::string* text = item.get_ptr<const std::string*>()) out = *text;
-            else s.fail("\"" + item_at + "\" must be a string");
-        });
-    }
 }
 
 Json document_json(const std::shared_ptr<const doc::Document>& document) {
@@ -513,6 +483,13 @@ void read_image(const Json& json, const std::string& where, ImageRecord& image, 
     image.content = std::move(bytes).value();
 }
 
+Json fonts_json(const FontList& list) {
+    Json fonts = Json::array();
+    for (const FontRecord& font : list.fonts)
+        fonts.push_back(Json{{"face", font.face}, {"family", font.family}, {"content", base64_encode(font.content)}});
+    return Json{{"fonts", std::move(fonts)}};
+}
+
 Json verify_report_json(const VerifyReport& report) {
     Json problems = Json::array();
     for (const VerifyProblem& problem : report.problems)
@@ -550,6 +527,7 @@ struct PayloadToJson {
     Json operator()(const VerifyProgress& progress) const { return Json{{"done", progress.done}, {"total", progress.total}}; }
     Json operator()(const VerifyReport& report) const { return verify_report_json(report); }
     Json operator()(const CancelOutcome& outcome) const { return Json{{"id", outcome.id}, {"found", outcome.found}}; }
+    Json operator()(const FontList& list) const { return fonts_json(list); }
 };
 
 // The payload a successful response of `type` carries.
@@ -629,6 +607,22 @@ Payload read_payload(RequestType type, bool partial, const Json& json, Error& er
             f.boolean("found", outcome.found);
             return outcome;
         }
+        case RequestType::fonts: {
+            FontList list;
+            Fields f(json, where, error);
+            read_array(f, where, "fonts", list.fonts, [&](const Json& item, const std::string& at, FontRecord& font) {
+                Fields g(item, at, error);
+                std::string encoded;
+                g.text("face", font.face, true);
+                g.text("family", font.family);
+                g.text("content", encoded);
+                if (g.failed()) return;
+                Result<std::string> bytes = base64_decode(encoded);
+                if (!bytes) return g.fail("\"" + g.path("content") + "\": " + bytes.error().message);
+                font.content = std::move(bytes).value();
+            }, true);
+            return list;
+        }
     }
     error = Error{ErrorCode::internal, "a response of an unknown type"};
     return std::monostate{};
@@ -640,11 +634,7 @@ Payload read_payload(RequestType type, bool partial, const Json& json, Error& er
 namespace {
 
 struct ParamsToJson {
-    Json operator()(const OpenBundleRequest& r) const {
-        Json json{{"path", r.path}};
-        if (!r.trusted_publishers.empty()) json["trusted_publishers"] = r.trusted_publishers;
-        return json;
-    }
+    Json operator()(const OpenBundleRequest& r) const { return Json{{"path", r.path}}; }
     Json operator()(const BundleInfoRequest&) const { return Json::object(); }
     Json operator()(const PageRequest& r) const {
         return Json{{"url_or_path", r.url_or_path}, {"page_id", r.page_id}, {"replace_pending", r.replace_pending}};
@@ -662,6 +652,7 @@ struct ParamsToJson {
     Json operator()(const ImageRequest& r) const { return Json{{"image_id", r.image_id}}; }
     Json operator()(const VerifyRequest&) const { return Json::object(); }
     Json operator()(const CancelRequest& r) const { return Json{{"id", r.id}}; }
+    Json operator()(const FontsRequest&) const { return Json::object(); }
 };
 
 // Missing parameters keep their defaults; present ones must have the right type.
@@ -673,11 +664,6 @@ RequestBody read_params(RequestType type, const Json& params, Error& error) {
         case RequestType::open_bundle: {
             OpenBundleRequest r;
             f.text("path", r.path, true);
-            read_array(f, "params", "trusted_publishers", r.trusted_publishers,
-                       [&](const Json& item, const std::string& at, std::string& out) {
-                           if (const std::string* text = item.get_ptr<const std::string*>()) out = *text;
-                           else f.fail("\"" + at + "\" must be a string");
-                       });
             return r;
         }
         case RequestType::bundle_info: return BundleInfoRequest{};
@@ -743,6 +729,7 @@ RequestBody read_params(RequestType type, const Json& params, Error& error) {
             f.unsigned_integer("id", r.id, true);
             return r;
         }
+        case RequestType::fonts: return FontsRequest{};
     }
     error = Error{ErrorCode::invalid_argument, "a request of an unknown type"};
     return BundleInfoRequest{};

@@ -51,7 +51,7 @@ enum class Screen { page, chooser };
 
 struct ReaderApp::Impl {
     Impl(Platform& p, TextureFactory& t, float scale)
-        : platform(p), textures(t), ui_scale(scale), core([&p] { p.wake(); }) {}
+        : platform(p), textures(t), ui_scale(scale), core(p.open_core_channel()) {}
 
     Platform& platform;
     TextureFactory& textures;

@@ -1,43 +1,15 @@
-// core_client.cpp: the views' requests, served by the reading core's thread.
+// core_client.cpp: the views' requests, carried to the reading core by the platform's channel.
 #include "core_client.h"
 
 #include <chrono>
 
-#include "sitepack/reader_core.h"
 
 namespace sitepack::ui {
 
-namespace reader_detail {
-struct Core {
-    explicit Core(std::function<void()> wake) : thread(std::move(wake)) {}
-    reader::CoreThread thread;
-};
-}  // namespace reader_detail
-
-CoreClient::CoreClient(std::function<void()> wake) : wake_(wake), core_(std::make_unique<reader_detail::Core>(std::move(wake))) {
+CoreClient::CoreClient(std::unique_ptr<CoreChannel> channel) : channel_(std::move(channel)) {
     random_seed_ = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
 }
-CoreClient::~CoreClient() {
-    if (fonts_thread_.joinable()) fonts_thread_.join();
-}
-
-void CoreClient::read_fonts(uint64_t id, std::string path) {
-    CoreResponse response;
-    response.id = id;
-    response.kind = RequestKind::fonts;
-    auto bundle = Bundle::open(path);
-    if (!bundle) {
-        response.status = bundle.status();
-    } else {
-        auto fonts = bundle->fonts();
-        if (!fonts) response.status = fonts.status(); else response.fonts = std::move(fonts).value();
-    }
-    {
-        std::lock_guard<std::mutex> lock(fonts_mutex_);
-        fonts_ready_.push_back(std::move(response));
-    }
-    if (wake_) wake_();
-}
+CoreClient::~CoreClient() = default;
 
 uint64_t CoreClient::post(CoreRequest request) {
     reader::RequestBody body;
@@ -53,16 +25,9 @@ uint64_t CoreClient::post(CoreRequest request) {
     case RequestKind::list_pages: body = reader::ListPagesRequest{request.offset, request.limit, request.flag, "article"}; break;
     case RequestKind::image: body = reader::ImageRequest{request.number}; break;
     case RequestKind::verify: body = reader::VerifyRequest{}; break;
-    case RequestKind::fonts: {
-        if (fonts_thread_.joinable()) fonts_thread_.join();
-        const uint64_t id = next_fonts_id_++;
-        request.id = id;
-        waiting_[id] = request;
-        fonts_thread_ = std::thread(&CoreClient::read_fonts, this, id, request.text);
-        return id;
+    case RequestKind::fonts: body = reader::FontsRequest{}; break;
     }
-    }
-    request.id = core_->thread.post(std::move(body));
+    request.id = channel_->post(reader::Request{0, std::move(body)});
     waiting_[request.id] = request;
     return request.id;
 }
@@ -70,15 +35,7 @@ uint64_t CoreClient::post(CoreRequest request) {
 std::vector<CoreResponse> CoreClient::poll() {
     std::vector<CoreResponse> out;
     out.swap(ready_);
-    {
-        std::lock_guard<std::mutex> lock(fonts_mutex_);
-        for (CoreResponse& response : fonts_ready_) {
-            waiting_.erase(response.id);
-            out.push_back(std::move(response));
-        }
-        fonts_ready_.clear();
-    }
-    for (reader::Response& answer : core_->thread.poll()) {
+    for (reader::Response& answer : channel_->poll()) {
         if (answer.partial) continue;  // verify progress: not shown yet
         auto asked = waiting_.find(answer.id);
         if (asked == waiting_.end()) continue;
@@ -103,12 +60,13 @@ std::vector<CoreResponse> CoreClient::poll() {
         if (auto* terms = answer.get<reader::TermList>()) response.terms = std::move(terms->terms);
         if (auto* image = answer.get<ImageRecord>()) response.image = std::move(*image);
         if (auto* report = answer.get<VerifyReport>()) response.verify = std::move(*report);
+        if (auto* fonts = answer.get<reader::FontList>()) response.fonts = std::move(fonts->fonts);
         if (auto* record = answer.get<PageRecord>()) {
             // A random page is answered with its record; ask for the page itself.
             CoreRequest follow;
             follow.kind = RequestKind::page_by_id;
             follow.number = record->id;
-            follow.id = core_->thread.post(reader::PageRequest{"", record->id, true});
+            follow.id = channel_->post(reader::Request{0, reader::PageRequest{"", record->id, true}});
             waiting_[follow.id] = follow;
             // The views wait for the random request's id: keep it pointing there.
             random_follow_[follow.id] = response.id;

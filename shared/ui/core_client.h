@@ -2,25 +2,23 @@
 //
 // Asynchronous by contract: the views post requests and collect responses
 // once per frame, never waiting on I/O inside a frame. Requests go to the
-// reading core (sitepack/reader_core.h) running on its own thread; this
-// adapter keeps the views' code free of the message variants and wakes
-// the platform's event loop when an answer is ready. The bundle's fonts are
-// read on a thread of the adapter's own until the core has a fonts request.
+// reading core (sitepack/reader_core.h) through the platform's CoreChannel
+// (a thread natively, a Web Worker in the browser); this adapter keeps the
+// views' code free of the message variants.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <thread>
 #include <string>
 #include <vector>
 
 #include "sitepack/bundle.h"
 #include "sitepack/document.h"
 #include "sitepack/result.h"
+#include "sitepack/ui/core_channel.h"
 
 namespace sitepack::ui {
 
@@ -36,7 +34,7 @@ enum class RequestKind {
     list_pages,       // offset, limit, flag = newest first
     image,            // number = image id
     verify,
-    fonts,            // text = bundle path: its embedded fonts (none when it has none)
+    fonts,            // the open bundle's embedded fonts (none when it has none)
 };
 
 struct CoreRequest {
@@ -64,12 +62,10 @@ struct CoreResponse {
     std::vector<FontRecord> fonts;       // fonts
 };
 
-namespace reader_detail { struct Core; }
-
 class CoreClient {
 public:
-    // `wake` is called on the core's thread when a response is ready.
-    explicit CoreClient(std::function<void()> wake);
+    // Requests travel over `channel` (never null).
+    explicit CoreClient(std::unique_ptr<CoreChannel> channel);
     ~CoreClient();
 
     // Queues a request; returns its id.
@@ -82,16 +78,7 @@ public:
     bool busy() const;
 
 private:
-    void read_fonts(uint64_t id, std::string path);
-
-    std::function<void()> wake_;
-    // The core has no fonts request yet: they are read once per bundle on
-    // a thread of their own, from a Bundle of its own.
-    std::thread fonts_thread_;
-    std::mutex fonts_mutex_;
-    std::vector<CoreResponse> fonts_ready_;
-    uint64_t next_fonts_id_ = uint64_t(1) << 52;
-    std::unique_ptr<reader_detail::Core> core_;
+    std::unique_ptr<CoreChannel> channel_;
     std::map<uint64_t, CoreRequest> waiting_;  // posted, not yet answered
     std::vector<CoreResponse> ready_;          // answered, for the next poll()
     std::map<uint64_t, uint64_t> random_follow_;  // page request -> the random request it completes

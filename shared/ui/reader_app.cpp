@@ -8,6 +8,7 @@
 
 #include "app_impl.h"
 #include "image_decode.h"
+#include "page_mirror.h"
 #include "sitepack/url.h"
 
 namespace sitepack::ui {
@@ -288,6 +289,7 @@ void ReaderApp::Impl::show_document(const Location& location, doc::Document doc_
     found_for.clear();
     find_matches.clear();
     screen = Screen::page;
+    platform.page_shown(mirror_location(current.url), current.title, page_mirror(document, header.title, header.meta));
     if (bundle_state == BundleState::open && page) {
         positions[bundle_key()] = {location.url, location.scroll};
         save_settings();  // a reader who pulls the stick out still resumes here

@@ -145,6 +145,7 @@ TEST_CASE("every kind of request survives a trip through JSON text exactly") {
         {13, ImageRequest{6}},
         {14, VerifyRequest{}},
         {15, CancelRequest{4}},
+        {16, FontsRequest{}},
     };
     std::set<size_t> types;
     for (const Request& request : requests) types.insert(request.body.index());
@@ -306,6 +307,14 @@ TEST_CASE("every kind of answer survives a trip through JSON text exactly") {
     CHECK(progress_back.get<VerifyProgress>()->done == 12);
 
     check_response_round_trip(Response::success(8, RequestType::cancel, CancelOutcome{7, true}));
+    // Fonts are binary (a subset of Noto Sans): base64 in the JSON, byte-exact back.
+    FontList fonts;
+    fonts.fonts.push_back({"regular", "Noto Sans", std::string("\0\1\0\0\xff\xfe glyf", 11)});
+    fonts.fonts.push_back({"cjk-regular", "Noto Sans CJK JP", ""});
+    Response fonts_back = check_response_round_trip(Response::success(10, RequestType::fonts, fonts));
+    REQUIRE(fonts_back.get<FontList>()->fonts.size() == 2);
+    CHECK(fonts_back.get<FontList>()->fonts[0].content == fonts.fonts[0].content);
+    CHECK(fonts_back.get<FontList>()->fonts[1].family == "Noto Sans CJK JP");
     Response cancelled = check_response_round_trip(Response::cancellation(9, RequestType::page, "replaced by page request 10"));
     CHECK(cancelled.cancelled);
     CHECK_FALSE(cancelled.ok);

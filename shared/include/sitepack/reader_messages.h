@@ -52,10 +52,6 @@ using Json = nlohmann::ordered_json;
 // Answer: BundleInfo.
 struct OpenBundleRequest {
     std::string path;
-    // Pinned publisher keys, one public key line each ("sitepack-ed25519
-    // <base64> <name>", signature.h); the answer's signature says whether
-    // the bundle is signed by one of them. Lines that are no key are ignored.
-    std::vector<std::string> trusted_publishers;
 };
 
 // What the open bundle says about itself. Answer: BundleInfo.
@@ -134,10 +130,16 @@ struct CancelRequest {
     uint64_t id = 0;
 };
 
+// The open bundle's embedded fonts (none when it has none). Through the
+// core rather than a Bundle of the UI's own: in the browser the core in
+// the Worker is the only thing that can read the bundle. Answer: FontList.
+struct FontsRequest {};
+
 // The order of the alternatives is the order of RequestType.
 using RequestBody = std::variant<OpenBundleRequest, BundleInfoRequest, PageRequest, SearchRequest, SuggestRequest,
                                  TermsRequest, PagesWithTermRequest, MonthArchiveRequest, PagesInMonthRequest,
-                                 ListPagesRequest, RandomPageRequest, ImageRequest, VerifyRequest, CancelRequest>;
+                                 ListPagesRequest, RandomPageRequest, ImageRequest, VerifyRequest, CancelRequest,
+                                 FontsRequest>;
 
 enum class RequestType : uint8_t {
     open_bundle,
@@ -154,6 +156,7 @@ enum class RequestType : uint8_t {
     image,
     verify,
     cancel,
+    fonts,
 };
 
 // "open_bundle", "page", ...: the "type" of the JSON forms.
@@ -202,13 +205,17 @@ struct VerifyProgress {
     int64_t total = 0;
 };
 
+struct FontList {
+    std::vector<FontRecord> fonts;  // JSON: {"fonts":[{"face","family","content": base64}]}
+};
+
 struct CancelOutcome {
     uint64_t id = 0;          // the request cancelled
     bool found = false;       // it was waiting or running (false: already answered or unknown)
 };
 
 using Payload = std::variant<std::monostate, BundleInfo, PageContent, SearchResults, PageList, TermList, MonthList,
-                             PageRecord, ImageRecord, VerifyProgress, VerifyReport, CancelOutcome>;
+                             PageRecord, ImageRecord, VerifyProgress, VerifyReport, CancelOutcome, FontList>;
 
 struct Response {
     uint64_t id = 0;                       // the request answered

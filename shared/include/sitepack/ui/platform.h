@@ -8,11 +8,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "imgui.h"
 #include "sitepack/result.h"
+#include "sitepack/ui/core_channel.h"
 
 namespace sitepack::ui {
 
@@ -32,6 +34,19 @@ struct FontFiles {
     int cjk_face_index = 0;                          // face inside a .ttc collection
     std::string mono;                                // for preformatted text
     std::string source;                              // where they came from, for the info page
+};
+
+// The shown page as plain structure, for a screen-reader mirror (the
+// browser keeps it in a visually hidden DOM tree: a canvas is invisible to
+// assistive technology and cannot be selected).
+struct MirrorLink {
+    std::string text;
+    std::string href;  // a page of the bundle: its path ("/2021/01/x/"); else the address as on the site
+};
+struct MirrorBlock {
+    std::string kind;  // "h1".."h6", "p", "li", "pre", "quote"
+    std::string text;
+    std::vector<MirrorLink> links;
 };
 
 class Platform {
@@ -61,6 +76,24 @@ public:
     // when asked for: they are tens of megabytes, and a bundle usually
     // brings its own subset.
     virtual FontFiles system_fonts(bool with_cjk) = 0;
+
+    // [SECTION] Hooks with defaults (the desktop needs none of them).
+
+    // The channel to the reading core: natively make_thread_channel (a core
+    // on a thread of its own, waking the loop with wake()), in the browser a
+    // Web Worker. No default here: it would link the whole core (SQLite
+    // included) into the browser's UI module.
+    virtual std::unique_ptr<CoreChannel> open_core_channel() = 0;
+    // A page is on screen: `location` is a bundle page's path (with its
+    // query, "/2021/01/x/") or a generated page's name ("app:browse"); the
+    // browser puts it in the address bar's fragment and the title in the tab.
+    virtual void page_shown(const std::string& location, const std::string& title,
+                            const std::vector<MirrorBlock>& mirror) {
+        (void)location, (void)title, (void)mirror;
+    }
+    // The reader pressed "Open a bundle": true when the platform shows a
+    // chooser of its own (the browser's file picker), false for the in-app one.
+    virtual bool choose_file() { return false; }
 };
 
 // Creates GPU textures for decoded images. ImGui 1.92's OpenGL3 backend

@@ -1,0 +1,102 @@
+# wasm/wasm.cmake: the browser reader, included by the top-level
+# CMakeLists.txt when configured with emcmake (scripts/build-web.sh).
+#
+#   sitepack-core(.js/.wasm)         the reading core, for the Web Worker
+#   sitepack-core.single.js          the same with the wasm inlined (file:// build)
+#   sitepack-core-node.js            the same for node (tests/wasm/)
+#   sitepack-ui(.js/.wasm)           the views (ImGui, WebGL2), for the page
+#   sitepack-ui.single.js            the same with the wasm inlined
+#
+# Sizes matter (the reader is downloaded): -Os and no exception catching;
+# no Closure (the shell reads Module fields by name).
+
+# nlohmann/json is header-only; emcc does not search /usr/include, so only
+# its folder is made visible (never the host's libc headers).
+find_path(SITEPACK_NLOHMANN_DIR nlohmann/json.hpp PATHS /usr/include NO_CMAKE_FIND_ROOT_PATH REQUIRED)
+set(sitepack_nlohmann_include "${CMAKE_BINARY_DIR}/nlohmann-include")
+file(MAKE_DIRECTORY "${sitepack_nlohmann_include}")
+file(CREATE_LINK "${SITEPACK_NLOHMANN_DIR}/nlohmann" "${sitepack_nlohmann_include}/nlohmann" SYMBOLIC)
+target_include_directories(sitepack_core SYSTEM PUBLIC "${sitepack_nlohmann_include}")
+
+# -Oz with link-time optimisation: the modules are downloaded, so size
+# comes first (measured in bench/RESULTS.md, goal 700 KB gzip in all).
+set(sitepack_web_compile -Oz -flto)
+foreach(target sitepack_core sp_sqlite3 sp_zstd_decompress)
+  target_compile_options(${target} PRIVATE ${sitepack_web_compile})
+endforeach()
+if(TARGET sp_sodium)
+  target_compile_options(sp_sodium PRIVATE ${sitepack_web_compile})
+endif()
+
+# --- the views --------------------------------------------------------------
+sitepack_add_imgui()
+# Its native GLFW backend target is not for the browser.
+set_target_properties(sp_imgui_glfw_gl3 PROPERTIES EXCLUDE_FROM_ALL ON)
+# No Metrics/Debug Log windows in the download (the reader never shows them).
+target_compile_definitions(sp_imgui PUBLIC IMGUI_DISABLE_DEBUG_TOOLS)
+foreach(target sp_imgui sp_freetype)
+  if(TARGET ${target})
+    target_compile_options(${target} PRIVATE ${sitepack_web_compile})
+  endif()
+endforeach()
+file(GLOB sitepack_ui_sources CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/shared/ui/*.cpp")
+add_library(sitepack_ui STATIC ${sitepack_ui_sources})
+target_include_directories(sitepack_ui PUBLIC "${PROJECT_SOURCE_DIR}/shared/include")
+target_link_libraries(sitepack_ui PUBLIC sitepack_core sp_imgui)
+target_compile_options(sitepack_ui PRIVATE ${sitepack_warnings} ${sitepack_web_compile})
+if(TARGET sp_stb)
+  target_link_libraries(sitepack_ui PRIVATE sp_stb)  # the pinned stb_image
+else()
+  # Debian's libstb-dev headers, made visible alone (not all of /usr/include).
+  file(CREATE_LINK /usr/include/stb "${sitepack_nlohmann_include}/stb" SYMBOLIC)
+endif()
+
+# ImGui's GLFW backend over Emscripten's built-in GLFW emulation, and its
+# OpenGL3 backend as OpenGL ES 3 (WebGL2).
+add_library(sp_imgui_web_backends STATIC
+  "${SITEPACK_IMGUI_DIR}/backends/imgui_impl_glfw.cpp" "${SITEPACK_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp")
+target_include_directories(sp_imgui_web_backends SYSTEM PUBLIC "${SITEPACK_IMGUI_DIR}/backends")
+target_compile_definitions(sp_imgui_web_backends PUBLIC IMGUI_IMPL_OPENGL_ES3)
+target_compile_options(sp_imgui_web_backends PRIVATE -w ${sitepack_web_compile})
+target_link_libraries(sp_imgui_web_backends PUBLIC sp_imgui)
+
+# --- link settings ----------------------------------------------------------
+set(sitepack_web_link -Oz -flto -sALLOW_MEMORY_GROWTH=1 -sMODULARIZE=1 -sEXIT_RUNTIME=0
+    -sDISABLE_EXCEPTION_CATCHING=1 -sINCOMING_MODULE_JS_API=[]
+    "-sEXPORTED_RUNTIME_METHODS=[ccall,cwrap,UTF8ToString,stringToUTF8,lengthBytesUTF8]")
+# INCOMING_MODULE_JS_API=[] would drop the Module fields the shell passes
+# (locateFile, print...): keep the ones it uses.
+list(REMOVE_ITEM sitepack_web_link -sINCOMING_MODULE_JS_API=[])
+list(APPEND sitepack_web_link
+  "-sINCOMING_MODULE_JS_API=[locateFile,print,printErr,onRuntimeInitialized,onAbort,canvas,wasmBinary,instantiateWasm,noInitialRun,setStatus,monitorRunDependencies,preRun,postRun,sitepackCoreRespond,sitepackSourceSize,sitepackSourceRead]")
+
+set(sitepack_core_link ${sitepack_web_link} -sEXPORT_NAME=createSitepackCore
+    "-sEXPORTED_FUNCTIONS=[_sitepack_core_handle,_sitepack_core_bytes_read,_malloc,_free]"
+    -sFORCE_FILESYSTEM=1)
+
+function(sitepack_web_core name environment)
+  add_executable(${name} wasm/core_worker.cpp wasm/js_source_vfs.cpp)
+  target_link_libraries(${name} PRIVATE sitepack_core)
+  target_compile_options(${name} PRIVATE ${sitepack_warnings} ${sitepack_web_compile})
+  target_link_options(${name} PRIVATE ${sitepack_core_link} -sENVIRONMENT=${environment} ${ARGN})
+  set_target_properties(${name} PROPERTIES SUFFIX ".js")
+endfunction()
+sitepack_web_core(sitepack-core worker)
+sitepack_web_core(sitepack-core.single worker -sSINGLE_FILE=1)
+sitepack_web_core(sitepack-core-node node)
+
+set(sitepack_ui_link ${sitepack_web_link} -sEXPORT_NAME=createSitepackUI -sENVIRONMENT=web
+    -sUSE_GLFW=3 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
+    "-sEXPORTED_FUNCTIONS=[_main,_sitepack_ui_deliver,_sitepack_ui_open_source,_sitepack_ui_navigate,_sitepack_ui_text_input,_sitepack_ui_dump,_sitepack_ui_search,_sitepack_ui_open_result,_sitepack_ui_click_link,_sitepack_ui_idle,_malloc,_free]")
+list(TRANSFORM sitepack_ui_link REPLACE "sitepackCoreRespond,sitepackSourceSize,sitepackSourceRead"
+     "sitepackPostToCore,sitepackPageShown,sitepackConfigRead,sitepackConfigWrite,sitepackOpenExternal,sitepackCopyText,sitepackTextInputActive,sitepackChooseFile,sitepackStatus")
+
+function(sitepack_web_ui name)
+  add_executable(${name} wasm/web_main.cpp wasm/web_platform.cpp)
+  target_link_libraries(${name} PRIVATE sitepack_ui sp_imgui_web_backends)
+  target_compile_options(${name} PRIVATE ${sitepack_warnings} ${sitepack_web_compile})
+  target_link_options(${name} PRIVATE ${sitepack_ui_link} ${ARGN})
+  set_target_properties(${name} PROPERTIES SUFFIX ".js")
+endfunction()
+sitepack_web_ui(sitepack-ui)
+sitepack_web_ui(sitepack-ui.single -sSINGLE_FILE=1)

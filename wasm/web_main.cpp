@@ -1,0 +1,306 @@
+// web_main.cpp: the browser reader's UI module (on the page): a GLFW
+// (Emscripten's JavaScript emulation) window on the canvas "canvas", WebGL2,
+// Dear ImGui's GLFW and OpenGL3 (ES3) backends, hosting shared/ui's
+// ReaderApp. The page's shell (web/) starts it and talks to it through the
+// exported sitepack_ui_* functions below (wasm/CONTRACT.md).
+//
+// ImGui works in device pixels: the canvas is window.innerWidth x
+// innerHeight CSS pixels times devicePixelRatio, and the reader's scale is
+// devicePixelRatio, so text is rasterised at the screen's resolution (crisp
+// at 1, 1.5 and 2). A frame is drawn only when something changed: input, a
+// core response, an animation, a resize, or the text cursor's blink.
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#define GLFW_INCLUDE_ES3
+#include <GLFW/glfw3.h>
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#include <nlohmann/json.hpp>
+
+#include "imgui.h"
+#include "imgui_impl_glfw.h"
+#include "imgui_impl_opengl3.h"
+#include "sitepack/ui/reader_app.h"
+#include "web_platform.h"
+
+using namespace sitepack;
+
+EM_JS(int, js_window_css_width, (), { return Math.max(1, window.innerWidth | 0); });
+EM_JS(int, js_window_css_height, (), { return Math.max(1, window.innerHeight | 0); });
+
+// The canvas's pixel size, and the GLFW emulation's idea of the window
+// (ImGui's backend reads it). Not glfwSetWindowSize: the emulation asks for
+// full screen when the size equals the screen's, which a page may not do
+// without a user gesture.
+EM_JS(void, js_set_canvas_size, (int width, int height), {
+    Browser.setCanvasSize(width, height, true);
+    if (GLFW.active) {
+        GLFW.active.width = width;
+        GLFW.active.height = height;
+    }
+});
+
+EM_JS(void, js_copy_text, (const char* text), {
+    if (typeof Module.sitepackCopyText === 'function') Module.sitepackCopyText(UTF8ToString(text));
+});
+
+EM_JS(void, js_text_input_active, (int active, double x, double y), {
+    if (typeof Module.sitepackTextInputActive === 'function') Module.sitepackTextInputActive(!!active, x, y);
+});
+
+EM_JS(void, js_status, (const char* json), {
+    if (typeof Module.sitepackStatus === 'function') Module.sitepackStatus(UTF8ToString(json));
+});
+
+namespace {
+
+struct Web {
+    GLFWwindow* window = nullptr;
+    web::WebPlatform platform;
+    web::WebTextureFactory textures;
+    std::unique_ptr<ui::ReaderApp> app;
+    float scale = 1;             // devicePixelRatio at start (the reader's ui scale)
+    int css_width = 0, css_height = 0, pixel_width = 0, pixel_height = 0;
+    bool input_seen = true;
+    bool animating = true;
+    double last_blink = 0;
+    std::string title;
+    std::string clipboard;       // what we copied last (ImGui's paste reads it)
+    bool text_input = false;
+    ImVec2 text_input_at;
+    std::string last_status;
+};
+
+Web* web_state = nullptr;
+
+void mark_input() {
+    if (web_state) web_state->input_seen = true;
+}
+
+// Our GLFW callbacks run first and chain to ImGui's (installed after them):
+// they only note that a frame is due.
+void on_cursor(GLFWwindow*, double, double) { mark_input(); }
+void on_button(GLFWwindow*, int, int, int) { mark_input(); }
+void on_key(GLFWwindow*, int, int, int, int) { mark_input(); }
+void on_char(GLFWwindow*, unsigned int) { mark_input(); }
+void on_enter(GLFWwindow*, int) { mark_input(); }
+void on_focus(GLFWwindow*, int) { mark_input(); }
+
+EM_BOOL on_wheel(int, const EmscriptenWheelEvent* event, void*) {
+    // Emscripten's GLFW emulation gets the wheel's sign and size wrong
+    // (ImGui issue 6096): read the DOM event. Pixels (deltaMode 0) scroll
+    // about a line per 100; lines and pages as one and ten steps.
+    float factor = event->deltaMode == DOM_DELTA_PIXEL ? 0.01f : event->deltaMode == DOM_DELTA_LINE ? 0.33f : 10.0f;
+    ImGui::GetIO().AddMouseWheelEvent(-static_cast<float>(event->deltaX) * factor, -static_cast<float>(event->deltaY) * factor);
+    mark_input();
+    return EM_TRUE;  // the page itself never scrolls
+}
+
+// Keeps the canvas at the window's size in device pixels.
+void follow_window_size(Web& w) {
+    const int css_w = js_window_css_width(), css_h = js_window_css_height();
+    const double ratio = emscripten_get_device_pixel_ratio();
+    const int px_w = static_cast<int>(std::lround(css_w * ratio)), px_h = static_cast<int>(std::lround(css_h * ratio));
+    if (css_w == w.css_width && css_h == w.css_height && px_w == w.pixel_width && px_h == w.pixel_height) return;
+    w.css_width = css_w;
+    w.css_height = css_h;
+    w.pixel_width = px_w;
+    w.pixel_height = px_h;
+    js_set_canvas_size(px_w, px_h);
+    emscripten_set_element_css_size("#canvas", css_w, css_h);
+    w.input_seen = true;
+}
+
+void report_status(Web& w) {
+    // The shell's bundle state (loaded, failed) from the dump's fields.
+    reader::Json dump = reader::Json::parse(w.app->dump_json(), nullptr, false);
+    if (dump.is_discarded()) return;
+    reader::Json status = reader::Json::object();
+    for (const char* key : {"bundle_state", "bundle_error", "bundle", "url", "title"})
+        if (dump.contains(key)) status[key] = dump[key];
+    std::string text = status.dump(-1, ' ', false, reader::Json::error_handler_t::replace);
+    if (text == w.last_status) return;
+    w.last_status = text;
+    js_status(text.c_str());
+}
+
+void frame() {
+    Web& w = *web_state;
+    follow_window_size(w);
+    const double now = emscripten_get_now();
+    bool due = w.input_seen || w.animating || w.platform.wanted_frames > 0;
+    if (!due && ImGui::GetIO().WantTextInput && now - w.last_blink > 500) due = true;  // the text cursor blinks
+    if (!due) return;
+    w.last_blink = now;
+    w.input_seen = false;
+    if (w.platform.wanted_frames > 0) --w.platform.wanted_frames;
+
+    w.app->before_new_frame();
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    w.animating = w.app->frame();
+    ImGui::Render();
+    glViewport(0, 0, w.pixel_width, w.pixel_height);
+    glClearColor(0.5f, 0.5f, 0.5f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    w.app->after_render();
+    // ImGui settles hover and layout over a couple of frames.
+    if (w.animating) w.platform.wanted_frames = std::max(w.platform.wanted_frames, 2);
+
+    const std::string title = w.app->window_title();
+    if (title != w.title) {
+        w.title = title;
+        emscripten_set_window_title(title.c_str());
+    }
+    report_status(w);
+}
+
+}  // namespace
+
+// [SECTION] Exports (wasm/CONTRACT.md)
+extern "C" {
+
+// A core response (JSON text) arrived from the Worker.
+EMSCRIPTEN_KEEPALIVE void sitepack_ui_deliver(const char* json_text) {
+    if (web::WebChannel* channel = web::WebChannel::current()) channel->deliver(json_text ? json_text : "");
+    if (web_state) web_state->platform.wake();
+}
+
+// Opens the byte source NAME (a picked file or the hosted bundle) in the
+// Worker's core. `display_name` is for the shell's messages; the reader
+// shows NAME.
+EMSCRIPTEN_KEEPALIVE void sitepack_ui_open_source(const char* name, const char* display_name) {
+    (void)display_name;
+    if (!web_state || !name) return;
+    web_state->app->open_bundle(name);
+    web_state->platform.wake();
+}
+
+// Shows a page: a path ("/2021/01/x/"), a full URL of the site, or a
+// generated page ("app:browse"), as the address bar's fragment holds it.
+// Returns "" or why not (no bundle open yet).
+EMSCRIPTEN_KEEPALIVE const char* sitepack_ui_navigate(const char* target) {
+    static std::string result;
+    result.clear();
+    if (!web_state || !target) return "the reader has not started";
+    Status status = web_state->app->script_open(target);
+    if (!status) result = status.message();
+    web_state->platform.wake();
+    return result.c_str();
+}
+
+// Text committed by the shell's hidden input (IME compositions included).
+EMSCRIPTEN_KEEPALIVE void sitepack_ui_text_input(const char* utf8) {
+    if (!web_state || !utf8) return;
+    ImGui::GetIO().AddInputCharactersUTF8(utf8);
+    mark_input();
+}
+
+// The reader's visible state as JSON (native --script "dump").
+EMSCRIPTEN_KEEPALIVE const char* sitepack_ui_dump() {
+    static std::string dump;
+    dump = web_state ? web_state->app->dump_json() : "{}";
+    return dump.c_str();
+}
+
+// Automation: returns "" when the action started, else why not. Its effect
+// is on screen once the dump's "idle" is true.
+EMSCRIPTEN_KEEPALIVE const char* sitepack_ui_search(const char* query) {
+    static std::string result;
+    Status status = web_state ? web_state->app->script_search(query ? query : "") : Status(ErrorCode::internal, "not started");
+    result = status ? "" : status.message();
+    if (web_state) web_state->platform.wake();
+    return result.c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* sitepack_ui_open_result(int number) {
+    static std::string result;
+    Status status = web_state ? web_state->app->script_result(number) : Status(ErrorCode::internal, "not started");
+    result = status ? "" : status.message();
+    if (web_state) web_state->platform.wake();
+    return result.c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* sitepack_ui_click_link(const char* text) {
+    static std::string result;
+    Status status = web_state ? web_state->app->script_click(text ? text : "") : Status(ErrorCode::internal, "not started");
+    result = status ? "" : status.message();
+    if (web_state) web_state->platform.wake();
+    return result.c_str();
+}
+
+// 1 when the reader is idle: no request pending, nothing animating.
+EMSCRIPTEN_KEEPALIVE int sitepack_ui_idle() { return web_state && web_state->app->idle() ? 1 : 0; }
+
+}  // extern "C"
+
+int main() {
+    static Web w;
+    web_state = &w;
+    if (!glfwInit()) {
+        std::fprintf(stderr, "sitepack-ui: GLFW could not start\n");
+        return 1;
+    }
+    glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    w.scale = static_cast<float>(std::max(1.0, emscripten_get_device_pixel_ratio()));
+    w.window = glfwCreateWindow(js_window_css_width(), js_window_css_height(), "sitepack reader", nullptr, nullptr);
+    if (!w.window) {
+        std::fprintf(stderr, "sitepack-ui: cannot create a WebGL2 context\n");
+        return 1;
+    }
+    glfwMakeContextCurrent(w.window);
+    follow_window_size(w);
+
+    glfwSetCursorPosCallback(w.window, on_cursor);
+    glfwSetMouseButtonCallback(w.window, on_button);
+    glfwSetKeyCallback(w.window, on_key);
+    glfwSetCharCallback(w.window, on_char);
+    glfwSetCursorEnterCallback(w.window, on_enter);
+    glfwSetWindowFocusCallback(w.window, on_focus);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.LogFilename = nullptr;
+    ImGui_ImplGlfw_InitForOpenGL(w.window, true);  // chains to the callbacks above
+    emscripten_set_wheel_callback("#canvas", nullptr, EM_FALSE, on_wheel);
+    if (!ImGui_ImplOpenGL3_Init("#version 300 es")) {
+        std::fprintf(stderr, "sitepack-ui: WebGL2 setup failed\n");
+        return 1;
+    }
+
+    ImGuiPlatformIO& platform_io = ImGui::GetPlatformIO();
+    // Copies go to the system clipboard through the shell.
+    platform_io.Platform_SetClipboardTextFn = [](ImGuiContext*, const char* text) {
+        web_state->clipboard = text ? text : "";
+        js_copy_text(web_state->clipboard.c_str());
+    };
+    platform_io.Platform_GetClipboardTextFn = [](ImGuiContext*) { return web_state->clipboard.c_str(); };
+    // The search box wants text: the shell focuses a hidden input there, so
+    // Korean and Japanese IMEs work. Positions go out in CSS pixels.
+    platform_io.Platform_SetImeDataFn = [](ImGuiContext*, ImGuiViewport*, ImGuiPlatformImeData* data) {
+        Web& s = *web_state;
+        const bool active = data->WantTextInput || data->WantVisible;
+        const float ratio = s.pixel_width > 0 ? static_cast<float>(s.pixel_width) / static_cast<float>(s.css_width) : 1.0f;
+        const ImVec2 at(data->InputPos.x / ratio, data->InputPos.y / ratio);
+        if (active == s.text_input && (!active || (at.x == s.text_input_at.x && at.y == s.text_input_at.y))) return;
+        s.text_input = active;
+        s.text_input_at = at;
+        js_text_input_active(active, at.x, at.y);
+    };
+    platform_io.Platform_OpenInShellFn = [](ImGuiContext*, const char* url) {
+        return url && web_state->platform.open_in_browser(url).ok();
+    };
+
+    w.app = std::make_unique<ui::ReaderApp>(w.platform, w.textures, w.scale);
+    emscripten_set_main_loop(frame, 0, false);
+    return 0;
+}
