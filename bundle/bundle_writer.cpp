@@ -28,9 +28,11 @@ CREATE TABLE pages(
   language TEXT NOT NULL,
   description TEXT,
   dictionary_id INTEGER REFERENCES zstd_dictionaries(id),
-  body BLOB NOT NULL,
   body_size INTEGER NOT NULL,
-  body_hash TEXT NOT NULL
+  body_hash TEXT NOT NULL,
+  -- Last: a long body spills onto overflow pages, which a read of the
+  -- columns before it (the signature's manifest) never has to follow.
+  body BLOB NOT NULL
 );
 CREATE INDEX pages_by_published ON pages(published);
 CREATE TABLE redirects(

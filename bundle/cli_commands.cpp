@@ -19,8 +19,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
 #include "progress.h"
 #include "sitepack/document.h"
+#include "sitepack/signature.h"
 #include "sitepack/text_width.h"
 
 #ifndef SITEPACK_VERSION
@@ -240,6 +251,60 @@ std::optional<Bundle> open_bundle(const std::string& path, const Io& io) {
     return std::move(opened).value();
 }
 
+// The signature state in words, one line: "verified: signed by LFNKR (3f2a ...) on 2026-11-26T10:00:00Z".
+std::string signature_line(const signing::SignatureCheck& check) {
+    using signing::SignatureState;
+    std::string signer = check.publisher + " (key " + check.fingerprint + ")";
+    switch (check.state) {
+        case SignatureState::unsigned_bundle:
+            return check.weak_hashes ? "unsigned (made before signatures existed: its hashes detect damage, not forgery)"
+                                     : "unsigned (nothing says who made it)";
+        case SignatureState::verified: {
+            std::string line = "verified: signed by " + signer + " on " + check.signed_at;
+            if (check.trust == signing::PublisherTrust::unknown_key) line += ", a key that is not pinned";
+            return line;
+        }
+        case SignatureState::tampered: return "TAMPERED: signed by " + signer + ", but changed since it was signed";
+        case SignatureState::bad_signature: return "BAD SIGNATURE: it cannot be trusted";
+    }
+    return "";
+}
+
+Json signature_json(const signing::SignatureCheck& check) {
+    return Json{{"state", signing::state_name(check.state)},
+                {"publisher", check.publisher},
+                {"fingerprint", check.fingerprint},
+                {"public_key", check.public_key},
+                {"signed_at", check.signed_at},
+                {"trust", signing::trust_name(check.trust)},
+                {"weak_hashes", check.weak_hashes},
+                {"problems", check.problems}};
+}
+
+Result<std::string> read_small_file(const std::string& path, const char* what) {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error))
+        return Error{ErrorCode::not_found, path + ": no such " + std::string(what) + " file"};
+    if (std::filesystem::file_size(path, error) > 64 * 1024)
+        return Error{ErrorCode::bad_input, path + ": too large to be a " + std::string(what) + " file"};
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in && !in.eof()) return Error{ErrorCode::io, path + ": cannot read"};
+    return text.str();
+}
+
+// ISO 8601 UTC now, or SOURCE_DATE_EPOCH when set (reproducible signing).
+std::string utc_now() {
+    std::time_t now = std::time(nullptr);
+    if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) now = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
+    std::tm parts{};
+    gmtime_r(&now, &parts);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+    return text;
+}
+
 Json page_json(const PageRecord& page) {
     return Json{{"id", page.id},
                 {"url", page.url},
@@ -332,18 +397,58 @@ Example:
   sitepack search lfnkr.sitepack human rights --limit 5
 )";
 
-const char kVerifyUsage[] = "sitepack verify BUNDLE [--quiet]";
-const char kVerifyHelp[] = R"(Checks a bundle for damage (a copy gone wrong, a failing USB stick):
-the database's integrity and every page and image against the checksum
-stored when it was built. Exits with 0 when everything is intact, 1 when
-anything is damaged or the file cannot be read.
+const char kVerifyUsage[] = "sitepack verify BUNDLE [--publisher PUBKEY] [--json] [--quiet]";
+const char kVerifyHelp[] = R"(Checks a bundle for damage (a copy gone wrong, a failing USB stick) and
+for tampering: the database's integrity, every page, image and font
+against the hash stored when it was built, and the publisher's signature
+(see 'sitepack sign'). Says who signed it (name and key fingerprint) and
+whether the content is still what they signed. Exits with 0 when
+everything is intact, 1 when anything is damaged, tampered or the file
+cannot be read.
 
 Options:
+  --publisher PUBKEY  also fail unless the bundle is signed by this key: a
+                      .pub file made by 'sitepack keygen', or the base64 key
+  --json              the result as JSON
+  -q, --quiet         no progress display
+  -h, --help          show this help
+
+Example:
+  sitepack verify /media/usb/lfnkr.sitepack --publisher lfnkr.pub
+)";
+
+const char kKeygenUsage[] = "sitepack keygen KEYFILE --publisher NAME";
+const char kKeygenHelp[] = R"(Makes a new Ed25519 key pair for signing bundles. KEYFILE gets the
+secret key (readable by you only; keep it off the USB sticks and back it
+up), KEYFILE with .pub instead of .key gets the public key, which you give
+to readers so they can check that a bundle is yours. Existing files are
+never overwritten.
+
+Options:
+  --publisher NAME   the name readers see beside the key, e.g. your
+                     organisation's
+  -h, --help         show this help
+
+Example:
+  sitepack keygen lfnkr.key --publisher "Life Funds for North Korean Refugees"
+)";
+
+const char kSignUsage[] = "sitepack sign BUNDLE --key KEYFILE [--quiet]";
+const char kSignHelp[] = R"(Signs a bundle with your secret key, so readers can tell it is exactly
+what you built. The signature covers every page, image, font and
+metadata row (through their BLAKE2b hashes), not the file's bytes. The
+bundle is checked for damage first; the signed bundle replaces it only
+when everything succeeded (nothing half-written is left). Signing again
+replaces the signature. Bundles built before sitepack 0.2 hold weak
+hashes and must be rebuilt to be signed.
+
+Options:
+  --key KEYFILE      the secret key made by 'sitepack keygen'
   -q, --quiet        no progress display
   -h, --help         show this help
 
 Example:
-  sitepack verify /media/usb/lfnkr.sitepack
+  sitepack sign lfnkr.sitepack --key lfnkr.key
 )";
 
 // [SECTION] Command entry points (parse, then run) ------------------------------------
@@ -373,6 +478,8 @@ int main_ls(const std::vector<std::string>& a, const Io& io) { return parse_and_
 int main_cat(const std::vector<std::string>& a, const Io& io) { return parse_and_run("cat", parse_cat_args, run_cat, a, io); }
 int main_search(const std::vector<std::string>& a, const Io& io) { return parse_and_run("search", parse_search_args, run_search, a, io); }
 int main_verify(const std::vector<std::string>& a, const Io& io) { return parse_and_run("verify", parse_verify_args, run_verify, a, io); }
+int main_keygen(const std::vector<std::string>& a, const Io& io) { return parse_and_run("keygen", parse_keygen_args, run_keygen, a, io); }
+int main_sign(const std::vector<std::string>& a, const Io& io) { return parse_and_run("sign", parse_sign_args, run_sign, a, io); }
 
 }  // namespace
 
@@ -385,7 +492,9 @@ const std::vector<CommandInfo>& commands() {
         {"ls", "list the pages of a bundle", kLsUsage, kLsHelp, main_ls},
         {"cat", "print one page as plain text", kCatUsage, kCatHelp, main_cat},
         {"search", "search the text of a bundle", kSearchUsage, kSearchHelp, main_search},
-        {"verify", "check a bundle for damage", kVerifyUsage, kVerifyHelp, main_verify},
+        {"verify", "check a bundle for damage and its signature", kVerifyUsage, kVerifyHelp, main_verify},
+        {"keygen", "make a key pair for signing bundles", kKeygenUsage, kKeygenHelp, main_keygen},
+        {"sign", "sign a bundle as its publisher", kSignUsage, kSignHelp, main_sign},
     };
     return table;
 }
@@ -615,22 +724,71 @@ Result<SearchArgs> parse_search_args(const std::vector<std::string>& args) {
 }
 
 Result<VerifyArgs> parse_verify_args(const std::vector<std::string>& args) {
-    auto raw = parse_words(args, {{"--quiet", 'q', nullptr}});
+    auto raw = parse_words(args, {{"--quiet", 'q', nullptr}, {"--json", 0, nullptr}, {"--publisher", 0, "PUBKEY"}});
     if (!raw) return raw.error();
     VerifyArgs parsed;
     if (raw->help) {
         parsed.help = true;
         return parsed;
     }
-    for (const auto& option : raw->options)
+    for (const auto& option : raw->options) {
         if (option.first == "--quiet") parsed.quiet = true;
+        else if (option.first == "--json") parsed.json = true;
+        else if (option.first == "--publisher") {
+            if (option.second.empty()) return usage("--publisher needs a .pub file or a base64 key");
+            parsed.publisher = option.second;
+        }
+    }
     if (raw->positional.empty()) return usage("verify needs a BUNDLE file");
     if (raw->positional.size() > 1) return extra_argument("verify", raw->positional[1]);
     parsed.bundle = raw->positional[0];
     return parsed;
 }
 
+Result<KeygenArgs> parse_keygen_args(const std::vector<std::string>& args) {
+    auto raw = parse_words(args, {{"--publisher", 0, "NAME"}});
+    if (!raw) return raw.error();
+    KeygenArgs parsed;
+    if (raw->help) {
+        parsed.help = true;
+        return parsed;
+    }
+    for (const auto& option : raw->options)
+        if (option.first == "--publisher") parsed.publisher = option.second;
+    if (raw->positional.empty()) return usage("keygen needs a KEYFILE to write the secret key to");
+    if (raw->positional.size() > 1) return extra_argument("keygen", raw->positional[1]);
+    if (parsed.publisher.empty()) return usage("keygen needs --publisher NAME: the name readers will see beside your key");
+    parsed.key_file = raw->positional[0];
+    return parsed;
+}
+
+Result<SignArgs> parse_sign_args(const std::vector<std::string>& args) {
+    auto raw = parse_words(args, {{"--key", 'k', "KEYFILE"}, {"--quiet", 'q', nullptr}});
+    if (!raw) return raw.error();
+    SignArgs parsed;
+    if (raw->help) {
+        parsed.help = true;
+        return parsed;
+    }
+    for (const auto& option : raw->options) {
+        if (option.first == "--key") parsed.key_file = option.second;
+        else if (option.first == "--quiet") parsed.quiet = true;
+    }
+    if (raw->positional.empty()) return usage("sign needs a BUNDLE file");
+    if (raw->positional.size() > 1) return extra_argument("sign", raw->positional[1]);
+    if (parsed.key_file.empty()) return usage("sign needs --key KEYFILE (make one with 'sitepack keygen')");
+    parsed.bundle = raw->positional[0];
+    return parsed;
+}
+
 // [SECTION] Output pieces -------------------------------------------------------------------------
+
+std::string public_key_path(const std::string& key_file) {
+    const std::string suffix = ".key";
+    if (key_file.size() > suffix.size() && key_file.compare(key_file.size() - suffix.size(), suffix.size(), suffix) == 0)
+        return key_file.substr(0, key_file.size() - suffix.size()) + ".pub";
+    return key_file + ".pub";
+}
 
 std::string group_digits(int64_t value) {
     std::string digits = std::to_string(value);
@@ -824,7 +982,8 @@ int run_info(const InfoArgs& args, const Io& io) {
                                   {"redirects", info.redirect_count}}},
                   {"navigation", Json{{"menu", menu},
                                       {"categories", info.categories.size()},
-                                      {"archive_months", info.archives.size()}}}};
+                                      {"archive_months", info.archives.size()}}},
+                  {"signature", signature_json(info.signature)}};
         io.out << dump_json(json);
         return kExitOk;
     }
@@ -866,6 +1025,7 @@ int run_info(const InfoArgs& args, const Io& io) {
     }
     row("categories:", group_digits(static_cast<int64_t>(info.categories.size())));
     row("archives:", plural(static_cast<int64_t>(info.archives.size()), "month", "months"));
+    row("signature:", signature_line(info.signature));
     return kExitOk;
 }
 
@@ -1008,11 +1168,40 @@ int run_search(const SearchArgs& args, const Io& io) {
 }
 
 int run_verify(const VerifyArgs& args, const Io& io) {
-    std::optional<Bundle> bundle = open_bundle(args.bundle, io);
-    if (!bundle) return kExitFailure;
+    OpenOptions options;
+    if (!args.publisher.empty()) {
+        // A file holding key lines, or the key itself typed on the line.
+        std::error_code error;
+        Result<std::vector<signing::PublicKey>> keys = Error{ErrorCode::invalid_argument, ""};
+        if (std::filesystem::exists(args.publisher, error)) {
+            Result<std::string> text = read_small_file(args.publisher, "public key");
+            if (!text) {
+                print_error(io, text.error().message);
+                return kExitFailure;
+            }
+            keys = signing::parse_public_key_list(text.value());
+            if (keys && keys->empty()) keys = Error{ErrorCode::invalid_argument, "it holds no key"};
+        } else {
+            Result<signing::PublicKey> key = signing::parse_public_key(args.publisher);
+            if (key) keys = std::vector<signing::PublicKey>{key.value()};
+            else keys = key.error();
+        }
+        if (!keys) {
+            print_error(io, "--publisher " + args.publisher + ": " + keys.error().message);
+            return kExitUsage;
+        }
+        options.trusted_publishers = std::move(keys.value());
+    }
+    auto opened = Bundle::open(args.bundle, options);
+    if (!opened) {
+        print_error(io, opened.error().message);
+        return kExitFailure;
+    }
+    Bundle& bundle = opened.value();
+    const signing::SignatureCheck& signature = bundle.info().signature;
 
-    ProgressReporter progress(io.err, progress_options(io, args.quiet));
-    auto report = bundle->verify(
+    ProgressReporter progress(io.err, progress_options(io, args.quiet || args.json));
+    auto report = bundle.verify(
         [&progress](int64_t done, int64_t total) { progress.update("verifying", done, total, "items"); });
     progress.finish();
     if (!report) {
@@ -1021,13 +1210,40 @@ int run_verify(const VerifyArgs& args, const Io& io) {
     }
 
     const VerifyReport& checked = report.value();
+    // --publisher: only a good signature by that key passes.
+    std::string publisher_problem;
+    if (!args.publisher.empty()) {
+        if (signature.state == signing::SignatureState::unsigned_bundle)
+            publisher_problem = "the bundle is not signed, so it cannot be shown to come from the publisher given";
+        else if (signature.trust != signing::PublisherTrust::pinned)
+            publisher_problem = "the bundle is signed by another key (" + signature.publisher + ", " + signature.fingerprint +
+                                "), not by the publisher given";
+    }
+    const bool ok = checked.ok() && publisher_problem.empty();
+
+    if (args.json) {
+        Json problems = Json::array();
+        for (const VerifyProblem& problem : checked.problems)
+            problems.push_back(Json{{"what", problem.what}, {"message", problem.message}});
+        if (!publisher_problem.empty()) problems.push_back(Json{{"what", "publisher"}, {"message", publisher_problem}});
+        io.out << dump_json(Json{{"bundle", args.bundle},
+                                 {"ok", ok},
+                                 {"pages_checked", checked.pages_checked},
+                                 {"images_checked", checked.images_checked},
+                                 {"signature", signature_json(signature)},
+                                 {"problems", problems}});
+        return ok ? kExitOk : kExitFailure;
+    }
+
     std::string counts = plural(checked.pages_checked, "page", "pages") + " and " +
                          plural(checked.images_checked, "image", "images");
-    if (checked.ok()) {
-        io.out << "ok: " << counts << " verified\n";
-        return kExitOk;
-    }
+    if (checked.ok()) io.out << "ok: " << counts << " verified\n";
     for (const VerifyProblem& problem : checked.problems) {
+        if (problem.what == "signature") {
+            io.out << (signature.state == signing::SignatureState::tampered ? "tampered: " : "bad signature: ")
+                   << problem.message << '\n';
+            continue;
+        }
         // Messages made to stand alone repeat the subject ("page X is
         // damaged: ..."); after "damaged: page X: " that is said already.
         std::string message = problem.message;
@@ -1038,9 +1254,155 @@ int run_verify(const VerifyArgs& args, const Io& io) {
             }
         io.out << "damaged: " << problem.what << ": " << message << '\n';
     }
-    io.out << plural(static_cast<int64_t>(checked.problems.size()), "problem", "problems") << " found in "
-           << args.bundle << " (" << counts << " checked)\n";
-    return kExitFailure;
+    io.out << "signature: " << signature_line(signature) << '\n';
+    if (!publisher_problem.empty()) io.out << "wrong publisher: " << publisher_problem << '\n';
+    if (!checked.ok())
+        io.out << plural(static_cast<int64_t>(checked.problems.size()), "problem", "problems") << " found in "
+               << args.bundle << " (" << counts << " checked)\n";
+    return ok ? kExitOk : kExitFailure;
+}
+
+int run_keygen(const KeygenArgs& args, const Io& io) {
+    const std::string public_path = public_key_path(args.key_file);
+    std::error_code error;
+    for (const std::string& path : {args.key_file, public_path})
+        if (std::filesystem::exists(path, error)) {
+            print_error(io, path + " already exists: keygen never overwrites a key (a lost secret key cannot sign again)");
+            return kExitFailure;
+        }
+    Result<signing::SecretKey> key = signing::generate_key(args.publisher);
+    if (!key) {
+        print_error(io, key.error().message);
+        return kExitFailure;
+    }
+    const signing::PublicKey public_key = key->public_key();
+
+    // O_EXCL: created here or not at all; 0600: readable by its owner only.
+    auto write_new = [](const std::string& path, const std::string& text, mode_t mode) -> Status {
+        int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, mode);
+        if (fd < 0) return Status(ErrorCode::io, path + ": cannot create: " + std::strerror(errno));
+        ::fchmod(fd, mode);  // whatever the umask said
+        size_t written = 0;
+        while (written < text.size()) {
+            ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+            if (n <= 0) break;
+            written += static_cast<size_t>(n);
+        }
+        bool ok = written == text.size() && ::fsync(fd) == 0;
+        ::close(fd);
+        if (!ok) {
+            ::unlink(path.c_str());
+            return Status(ErrorCode::io, path + ": cannot write the key");
+        }
+        return {};
+    };
+    if (Status wrote = write_new(args.key_file, signing::format_secret_key(key.value()), 0600); !wrote) {
+        print_error(io, wrote.message());
+        return kExitFailure;
+    }
+    if (Status wrote = write_new(public_path, signing::format_public_key(public_key), 0644); !wrote) {
+        ::unlink(args.key_file.c_str());
+        print_error(io, wrote.message());
+        return kExitFailure;
+    }
+    io.out << "secret key: " << args.key_file << " (only you can read it: keep it off USB sticks, back it up offline)\n"
+           << "public key: " << public_path << " (give it to readers)\n"
+           << "publisher:  " << public_key.publisher << "\n"
+           << "fingerprint: " << signing::fingerprint(public_key) << "\n";
+    return kExitOk;
+}
+
+int run_sign(const SignArgs& args, const Io& io) {
+    Result<std::string> key_text = read_small_file(args.key_file, "key");
+    if (!key_text) {
+        print_error(io, key_text.error().message);
+        return kExitFailure;
+    }
+    Result<signing::SecretKey> key = signing::parse_secret_key(key_text.value());
+    if (!key) {
+        print_error(io, args.key_file + ": " + key.error().message);
+        return kExitFailure;
+    }
+    struct stat key_stat {};
+    if (::stat(args.key_file.c_str(), &key_stat) == 0 && (key_stat.st_mode & 077) != 0)
+        io.err << "sitepack: warning: " << args.key_file << " can be read by other users: chmod 600 it\n";
+
+    // Never sign what is already damaged.
+    {
+        auto opened = Bundle::open(args.bundle);
+        if (!opened) {
+            print_error(io, opened.error().message);
+            return kExitFailure;
+        }
+        if (opened->info().signature.weak_hashes) {
+            print_error(io, args.bundle + ": made before signing existed: its XXH64 hashes detect damage but not forgery, "
+                                          "so it cannot be signed; rebuild it with this sitepack (sitepack build), then sign it");
+            return kExitFailure;
+        }
+        ProgressReporter progress(io.err, progress_options(io, args.quiet));
+        auto report = opened->verify(
+            [&progress](int64_t done, int64_t total) { progress.update("checking", done, total, "items"); });
+        progress.finish();
+        if (!report) {
+            print_error(io, report.error().message);
+            return kExitFailure;
+        }
+        for (const VerifyProblem& problem : report->problems)
+            if (problem.what != "signature") {  // an old signature is replaced anyway
+                print_error(io, args.bundle + " is damaged (" + problem.what + ": " + problem.message +
+                                    "); run 'sitepack verify' and rebuild it before signing");
+                return kExitFailure;
+            }
+    }
+
+    // The signature is written into a copy beside the bundle, which then
+    // replaces it in one rename: readers open bundles immutable (they ignore
+    // a hot journal), so an in-place write cut short would be read as is.
+    const std::string temporary = args.bundle + ".signing-" + std::to_string(::getpid()) + ".tmp";
+    auto cleanup = [&temporary]() {
+        std::error_code ignored;
+        std::filesystem::remove(temporary, ignored);
+        std::filesystem::remove(temporary + "-journal", ignored);
+    };
+    std::error_code error;
+    std::filesystem::copy_file(args.bundle, temporary, std::filesystem::copy_options::overwrite_existing, error);
+    if (error) {
+        cleanup();
+        print_error(io, temporary + ": cannot copy the bundle to sign it: " + error.message());
+        return kExitFailure;
+    }
+    sqlite3* db = nullptr;
+    Status signed_status;
+    if (sqlite3_open_v2(temporary.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+        signed_status = Status(ErrorCode::io, temporary + ": cannot open: " + sqlite3_errmsg(db));
+    } else {
+        signed_status = signing::sign_database(db, key.value(), utc_now());
+        if (signed_status) {
+            char* message = nullptr;
+            // The file replaces the bundle whole: no journal beside it.
+            if (sqlite3_exec(db, "PRAGMA journal_mode = DELETE", nullptr, nullptr, &message) != SQLITE_OK)
+                signed_status = Status(ErrorCode::io, message ? message : "journal");
+            sqlite3_free(message);
+        }
+    }
+    if (sqlite3_close(db) != SQLITE_OK && signed_status) signed_status = Status(ErrorCode::io, temporary + ": cannot close");
+    if (signed_status) {
+        int fd = ::open(temporary.c_str(), O_RDONLY);
+        if (fd < 0 || ::fsync(fd) != 0) signed_status = Status(ErrorCode::io, temporary + ": cannot flush to disk");
+        if (fd >= 0) ::close(fd);
+    }
+    if (signed_status && std::rename(temporary.c_str(), args.bundle.c_str()) != 0)
+        signed_status = Status(ErrorCode::io, args.bundle + ": cannot replace it with the signed copy: " + std::strerror(errno));
+    if (!signed_status) {
+        cleanup();
+        print_error(io, (signed_status.code() == ErrorCode::invalid_argument ? args.bundle + ": " : std::string()) +
+                            signed_status.message());
+        return kExitFailure;
+    }
+    const signing::PublicKey public_key = key->public_key();
+    io.out << "signed " << args.bundle << " as " << public_key.publisher << " (key " << signing::fingerprint(public_key)
+           << ")\n";
+    return kExitOk;
 }
 
 }  // namespace sitepack::cli

@@ -84,6 +84,21 @@ struct SearchArgs {
 
 struct VerifyArgs {
     std::string bundle;
+    std::string publisher;  // --publisher: a .pub file or a base64 key; "" for any
+    bool json = false;
+    bool quiet = false;
+    bool help = false;
+};
+
+struct KeygenArgs {
+    std::string key_file;   // the secret key; the public key goes beside it (.pub)
+    std::string publisher;  // --publisher NAME, shown to readers
+    bool help = false;
+};
+
+struct SignArgs {
+    std::string bundle;
+    std::string key_file;   // --key
     bool quiet = false;
     bool help = false;
 };
@@ -96,6 +111,8 @@ Result<LsArgs> parse_ls_args(const std::vector<std::string>& args);
 Result<CatArgs> parse_cat_args(const std::vector<std::string>& args);
 Result<SearchArgs> parse_search_args(const std::vector<std::string>& args);
 Result<VerifyArgs> parse_verify_args(const std::vector<std::string>& args);
+Result<KeygenArgs> parse_keygen_args(const std::vector<std::string>& args);
+Result<SignArgs> parse_sign_args(const std::vector<std::string>& args);
 
 // --- the commands --------------------------------------------------------------
 
@@ -105,6 +122,12 @@ int run_ls(const LsArgs& args, const Io& io);
 int run_cat(const CatArgs& args, const Io& io);
 int run_search(const SearchArgs& args, const Io& io);
 int run_verify(const VerifyArgs& args, const Io& io);
+int run_keygen(const KeygenArgs& args, const Io& io);
+int run_sign(const SignArgs& args, const Io& io);
+
+// Where keygen puts the public key of secret key file `key_file`:
+// "lfnkr.key" -> "lfnkr.pub", anything else -> "<key_file>.pub".
+std::string public_key_path(const std::string& key_file);
 
 // --- help ------------------------------------------------------------------------
 

@@ -211,6 +211,7 @@ struct DocumentBuilder::Sink {
     std::vector<doc::Span> spans;
     bool pending_space = false;
     std::vector<doc::Block> deferred;  // blocks met where only inline content fits
+    std::vector<std::string> anchors;  // ids of inline elements inside the paragraph in `spans`
 };
 
 DocumentBuilder::DocumentBuilder(ConvertOptions options) : options_(std::move(options)) {}
@@ -232,6 +233,7 @@ void DocumentBuilder::append_node(const GumboNode* node) {
 void DocumentBuilder::append_block(doc::Block block) {
     if (!has_budget() || blocks_ >= kMaxBlocks) return;
     ++blocks_;
+    take_anchors(block);
     document_.blocks.push_back(std::move(block));
 }
 
@@ -360,6 +362,7 @@ void DocumentBuilder::walk(const GumboNode* node, Sink& sink, Inline ctx, int de
         flatten(node, sink, ctx);
         return;
     }
+    note_anchors(node, sink);
     const GumboTag tag = node->v.element.tag;
     switch (tag) {
         case GUMBO_TAG_BR:
@@ -549,6 +552,7 @@ void DocumentBuilder::list(const GumboNode* node, Sink& sink, Inline ctx, int de
         inner.out = append_to_last ? &list.children.back().children : &item.children;
         inner.depth = sink.depth + 2;
         if (is_item) {
+            note_anchors(child, inner);
             walk_children(child, inner, ctx, depth + 1);
         } else {
             walk(child, inner, ctx, depth + 1);
@@ -606,9 +610,11 @@ void DocumentBuilder::table(const GumboNode* node, Sink& sink, Inline ctx, int d
         for (const GumboNode* row : shape.rows) {
             if (!has_budget()) break;
             if (is_furniture(row) || is_skipped(row)) continue;
+            note_anchors(row, sink);
             for (const GumboNode* cell : cells_of(row)) {
                 if (is_furniture(cell) || is_skipped(cell) || is_never_content(cell)) continue;
                 flush(sink);
+                note_anchors(cell, sink);
                 walk_children(cell, sink, ctx, depth + 2);
                 flush(sink);
             }
@@ -631,6 +637,7 @@ void DocumentBuilder::table(const GumboNode* node, Sink& sink, Inline ctx, int d
         if (is_furniture(row) || is_skipped(row)) continue;
         doc::Block table_row;
         table_row.kind = doc::BlockKind::table_row;
+        note_anchors(row, sink);
         for (const GumboNode* cell : cells_of(row)) {
             if (is_furniture(cell) || is_skipped(cell) || blocks_ >= kMaxBlocks) continue;
             doc::Block table_cell;
@@ -642,6 +649,7 @@ void DocumentBuilder::table(const GumboNode* node, Sink& sink, Inline ctx, int d
             Sink inner;
             inner.out = &table_cell.children;
             inner.depth = sink.depth + 3;
+            note_anchors(cell, inner);
             walk_children(cell, inner, ctx, depth + 2);
             flush(inner);
             any_content = any_content || !table_cell.children.empty();
@@ -858,7 +866,12 @@ void DocumentBuilder::flush(Sink& sink) {
         return;
     }
     std::vector<doc::Span> spans = finish_spans(sink);
-    if (spans.empty() || !sink.out) return;
+    if (spans.empty() || !sink.out) {
+        // No paragraph to hold them: they name whatever comes next.
+        for (std::string& anchor : sink.anchors) pending_anchors_.push_back(std::move(anchor));
+        sink.anchors.clear();
+        return;
+    }
     if (blocks_ >= kMaxBlocks) {  // text cut at the budget still makes its paragraph
         truncated_ = true;
         return;
@@ -867,7 +880,42 @@ void DocumentBuilder::flush(Sink& sink) {
     doc::Block paragraph;
     paragraph.kind = doc::BlockKind::paragraph;
     paragraph.spans = std::move(spans);
+    take_anchors(paragraph, &sink.anchors);
     sink.out->push_back(std::move(paragraph));
+}
+
+// Where a link "page#name" lands: an element's id (any element) and an <a>'s
+// name. A block-level element's ids name the next block made (the paragraph
+// in progress is finished first, so text before <h2 id=x> does not take x);
+// an inline element's ids name the paragraph it sits in.
+void DocumentBuilder::note_anchors(const GumboNode* node, Sink& sink) {
+    const std::string_view id = attribute(node, "id");
+    const std::string_view name = tag_of(node) == GUMBO_TAG_A ? attribute(node, "name") : std::string_view();
+    if (id.empty() && name.empty()) return;
+    const bool block_level = is_block_tag(tag_of(node)) || is_figure_container(node);
+    if (block_level) flush(sink);
+    const bool in_paragraph = !block_level && sink.mode == SinkMode::blocks && !sink.spans.empty();
+    std::vector<std::string>& into = in_paragraph ? sink.anchors : pending_anchors_;
+    for (std::string_view anchor : {id, name}) {
+        if (anchor.empty() || anchor.size() > doc::kMaxAnchorBytes || anchors_ >= kMaxAnchors) continue;
+        if (std::find(into.begin(), into.end(), anchor) != into.end()) continue;
+        ++anchors_;
+        into.emplace_back(anchor);
+    }
+}
+
+// Gives `block` the pending anchors (and `first`'s before them: the
+// paragraph's own), at most doc::kMaxAnchorsPerBlock.
+void DocumentBuilder::take_anchors(doc::Block& block, std::vector<std::string>* first) {
+    for (std::vector<std::string>* from : {&pending_anchors_, first}) {
+        if (from == nullptr) continue;
+        for (std::string& anchor : *from) {
+            if (block.anchors.size() >= doc::kMaxAnchorsPerBlock) break;
+            if (std::find(block.anchors.begin(), block.anchors.end(), anchor) != block.anchors.end()) continue;
+            block.anchors.push_back(std::move(anchor));
+        }
+        from->clear();
+    }
 }
 
 // A list, quote or table whose content was counted as it was built: kept
@@ -878,7 +926,9 @@ void DocumentBuilder::attach_block(Sink& sink, doc::Block block) {
         return;
     }
     flush(sink);
-    if (sink.out) sink.out->push_back(std::move(block));
+    if (!sink.out) return;
+    take_anchors(block);
+    sink.out->push_back(std::move(block));
 }
 
 void DocumentBuilder::add_block(Sink& sink, doc::Block block) {
@@ -893,6 +943,7 @@ void DocumentBuilder::add_block(Sink& sink, doc::Block block) {
         return;
     }
     ++blocks_;
+    take_anchors(block);
     sink.out->push_back(std::move(block));
 }
 

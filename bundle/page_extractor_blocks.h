@@ -34,6 +34,7 @@ constexpr size_t kMaxTextBytes = size_t{16} << 20;
 constexpr size_t kMaxBlocks = 200000;
 constexpr size_t kMaxLinks = 50000;
 constexpr size_t kMaxImages = 20000;
+constexpr size_t kMaxAnchors = 10000;  // ids and <a name>s kept per document
 
 struct ConvertOptions {
     std::string base_url;  // absolute URL that links and images resolve against
@@ -97,6 +98,8 @@ private:
     void append_span_text(Sink& sink, std::string_view text, Inline ctx);
     void line_break(Sink& sink);
     void flush(Sink& sink);
+    void note_anchors(const GumboNode* node, Sink& sink);
+    void take_anchors(doc::Block& block, std::vector<std::string>* first = nullptr);
     void add_block(Sink& sink, doc::Block block);
     void attach_block(Sink& sink, doc::Block block);
     std::vector<doc::Span> finish_spans(Sink& sink);
@@ -111,6 +114,9 @@ private:
     int last_heading_level_ = 1;  // of the last heading among the document's own blocks
     size_t text_bytes_ = 0;
     size_t blocks_ = 0;
+    // Ids met where no block holds them yet: the next block made takes them.
+    std::vector<std::string> pending_anchors_;
+    size_t anchors_ = 0;
     bool truncated_ = false;
 };
 

@@ -193,6 +193,10 @@ Status route_record(SourceRecord&& record, Collected& collected, RecordQueue& qu
         Result<ImageProbe> probe = probe_image(record.body);
         if (!probe) {
             count_skip(collected, probe.error().message);
+            if (probe.code() == ErrorCode::too_large) {  // hostile or absurd: say which file
+                std::lock_guard<std::mutex> lock(collected.mutex);
+                collected.warnings.push_back(record.origin + ": skipped " + probe.error().message);
+            }
             return {};
         }
         std::lock_guard<std::mutex> lock(collected.mutex);
@@ -371,7 +375,19 @@ Status read_inputs(const BuildOptions& options, Collected& collected, int thread
         SkipCounts skipped;
         RecordSink sink = [&](SourceRecord&& record) { return route_record(std::move(record), collected, queue); };
         std::error_code error;
-        Status read = fs::is_directory(input, error) ? read_mirror(input, sink, skipped) : read_warc(input, sink, skipped);
+        // A record or file over a size limit is named with where it was, so
+        // the person building can look at it.
+        auto on_skip = [&collected](const std::string& reason, const std::string& origin) {
+            if (reason.rfind("larger than", 0) != 0) return;
+            std::lock_guard<std::mutex> lock(collected.mutex);
+            collected.warnings.push_back(origin + ": skipped, " + reason);
+        };
+        MirrorOptions mirror_options;
+        mirror_options.on_skip = on_skip;
+        WarcOptions warc_options;
+        warc_options.on_skip = on_skip;
+        Status read = fs::is_directory(input, error) ? read_mirror(input, sink, skipped, mirror_options)
+                                                     : read_warc(input, sink, skipped, warc_options);
         {
             std::lock_guard<std::mutex> lock(collected.mutex);
             for (const auto& [reason, count] : skipped) collected.skipped[reason] += count;

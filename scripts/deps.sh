@@ -4,7 +4,7 @@
 #   scripts/deps.sh            Debian packages + pinned third-party sources
 #   scripts/deps.sh --sources  only the pinned sources (no apt-get install)
 #
-# Third-party sources (SQLite, zstd, Dear ImGui, GLFW) come from Debian source
+# Third-party sources (SQLite, zstd, Dear ImGui, GLFW, libsodium) come from Debian source
 # packages at pinned versions, checked against the sha256 recorded below, and
 # are cached in .deps/ (git-ignored) so later builds need no network. Every
 # build (native and WebAssembly) compiles these same sources.
@@ -25,6 +25,9 @@ pins=(
   "libzstd 1.5.7+dfsg-1 trixie libzstd_1.5.7+dfsg.orig.tar.xz 0c092ef267edce57ba7f3f2645c861f72eaf5e76273c6c3632869423464b90a5"
   "imgui 1.92.2b+ds-1 sid imgui_1.92.2b+ds.orig.tar.xz e7bd201d56b5ee90d24d5dac85e5c12f98bdb95410252a62d27b7f89e4566d48"
   "glfw3 3.4-3 trixie glfw3_3.4.orig.tar.gz c038d34200234d071fae9345bc455e4a8f2f544ab60150765d7704e08f3dac01"
+  "libstb 0.0~git20241109.5c20573+ds-1 trixie libstb_0.0~git20241109.5c20573+ds.orig.tar.xz a3a5820445a7dd063516bb542a5cd54ced8efc9c5a30bfbaae1bab6dec2c1a74"
+  "freetype 2.13.3+dfsg-1+deb13u1 trixie freetype_2.13.3+dfsg.orig.tar.xz 686ec73cbf6783b245dd068a09ce807b729ac0f8a46dd70f7867923c32fdf4de"
+  "libsodium 1.0.18-1+deb13u1 trixie libsodium_1.0.18.orig.tar.gz d59323c6b712a1519a5daf710b68f5e7fde57040845ffec53850911f10a5d4f4"
 )
 
 # Debian binary packages: build tools, libraries of the builder, test and
@@ -32,6 +35,7 @@ pins=(
 packages=(
   build-essential cmake pkg-config dpkg-dev tcl xz-utils ca-certificates
   libzstd-dev zstd zlib1g-dev libgumbo-dev nlohmann-json3-dev doctest-dev
+  clang-14 libclang-rt-14-dev
   libstb-dev libharfbuzz-dev libharfbuzz-bin fonts-noto-core fonts-noto-cjk
   libglfw3-dev libx11-dev libxrandr-dev libxinerama-dev libxcursor-dev libxi-dev
   xvfb xauth
@@ -39,6 +43,9 @@ packages=(
   sqlite3 wget python3 time openssl strace
   zim-tools kiwix-tools
 )
+# npm installs the browser tests' playwright-core (tests/browser/run.sh); a
+# machine whose node came with its own npm keeps it.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 sudo_cmd=()
 [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
@@ -121,6 +128,28 @@ unpack() {
   echo "$orig" > "$dest/.unpacked-from"
 }
 
+# Debian's own patches of a package (security fixes: libsodium's
+# CVE-2025-69277), from the .debian.tar.xz that apt-get source checked
+# against the signed .dsc. Applied once, right after unpacking.
+apply_debian_patches() {
+  local name=$1 dest=$2
+  [ -f "$dest/.debian-patched" ] && return
+  local debian_tar
+  debian_tar=$(cd "$cache" && ls ${name}_*.debian.tar.* 2>/dev/null | sort -V | tail -n1 || true)
+  [ -n "$debian_tar" ] || die "no ${name}_*.debian.tar.* in $cache to patch $name with"
+  local work="$deps/$name-debian"
+  rm -rf "$work" && mkdir -p "$work" && tar -xf "$cache/$debian_tar" -C "$work"
+  if [ -f "$work/debian/patches/series" ]; then
+    while read -r patch_name _; do
+      case "$patch_name" in ''|'#'*) continue ;; esac
+      say "applying Debian patch $patch_name to $name"
+      patch -s -p1 -d "$dest" < "$work/debian/patches/$patch_name" || die "Debian patch $patch_name does not apply to $name"
+    done < "$work/debian/patches/series"
+  fi
+  rm -rf "$work"
+  echo "$debian_tar" > "$dest/.debian-patched"
+}
+
 # SQLite's amalgamation (sqlite3.c) is generated from the source tree.
 make_sqlite_amalgamation() {
   local out="$src/sqlite-amalgamation"
@@ -148,5 +177,9 @@ unpack sqlite3 sqlite3_3.46.1.orig.tar.xz "$src/sqlite3"
 unpack libzstd libzstd_1.5.7+dfsg.orig.tar.xz "$src/zstd"
 unpack imgui imgui_1.92.2b+ds.orig.tar.xz "$src/imgui"
 unpack glfw3 glfw3_3.4.orig.tar.gz "$src/glfw"
+unpack libstb libstb_0.0~git20241109.5c20573+ds.orig.tar.xz "$src/stb"
+unpack freetype freetype_2.13.3+dfsg.orig.tar.xz "$src/freetype"
+unpack libsodium libsodium_1.0.18.orig.tar.gz "$src/libsodium"
+apply_debian_patches libsodium "$src/libsodium"
 make_sqlite_amalgamation
 say "ready: sources in $src"

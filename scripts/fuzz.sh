@@ -4,13 +4,13 @@
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]     default 30
 #
 # Environment:
-#   FUZZ_TARGETS="fuzz_url fuzz_charset"  only these targets (default: the seven
-#                                          parsers of sitepack's own code)
+#   FUZZ_TARGETS="fuzz_url fuzz_charset"  only these targets (default or "all":
+#                                          every target)
 #   FUZZ_JOBS=N                            targets fuzzed at once (default: cores)
 #
-# Two more targets are built but run only when named in FUZZ_TARGETS, since
-# they still crash: fuzz_image_decode (the reader's stb_image) and
-# fuzz_font_load (stb_truetype, which Dear ImGui uses for embedded fonts).
+# The targets: the parsers of sitepack's own code, and the reader's
+# third-party decoders of bundle bytes: fuzz_image_decode (the pinned
+# stb_image) and fuzz_font_load (FreeType through Dear ImGui's font atlas).
 #
 # Builds build-fuzz/ with clang-14 (installing clang-14 and libclang-rt-14-dev
 # when missing), then runs each target for the budget on a temporary copy of
@@ -30,8 +30,11 @@ case "$seconds" in ''|*[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS_PER_TARGET
 say() { printf 'fuzz: %s\n' "$*"; }
 die() { printf 'fuzz: error: %s\n' "$*" >&2; exit 2; }
 
-all_targets=(fuzz_document_decode fuzz_warc_reader fuzz_html_extract fuzz_charset fuzz_url fuzz_bundle_open fuzz_text_layout)
-read -r -a targets <<<"${FUZZ_TARGETS:-${all_targets[*]}}"
+all_targets=(fuzz_document_decode fuzz_warc_reader fuzz_html_extract fuzz_charset fuzz_url fuzz_bundle_open fuzz_text_layout
+             fuzz_image_decode fuzz_font_load)
+requested=${FUZZ_TARGETS:-all}
+[ "$requested" = all ] && requested="${all_targets[*]}"
+read -r -a targets <<<"$requested"
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 # --- toolchain: clang-14 and its runtime libraries (libFuzzer, ASan, UBSan) ---

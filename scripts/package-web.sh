@@ -98,6 +98,7 @@ if csp not in head:
 head = re.sub(r'<link rel="manifest"[^>]*>\n?', "", head)
 head = re.sub(r'<link rel="icon"[^>]*>\n?', "", head)
 head = re.sub(r'<link rel="stylesheet"[^>]*>\n?', "", head)
+head = re.sub(r'<link rel="preload"[^>]*>\n?', "", head)
 head = re.sub(r'<script src="app.js"[^>]*></script>\n?', "", head)
 head += '<link rel="icon" href="%s" type="image/svg+xml">\n<style>%s</style>\n' % (icon, style)
 closing = body.rindex("</body>")
@@ -105,7 +106,7 @@ body = (body[:closing]
         + '<script type="text/plain" id="worker-source">' + worker_source + "</script>\n"
         + "<script>" + script + "</script>\n"
         + body[closing:])
-for needle in ('src="app.js"', 'rel="stylesheet"', 'rel="manifest"'):
+for needle in ('src="app.js"', 'rel="stylesheet"', 'rel="manifest"', 'rel="preload"'):
     if needle in head + body:
         die("the single file still refers to " + needle)
 (stage / "sitepack-reader.html").write_text(head + body)

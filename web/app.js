@@ -342,27 +342,6 @@
     }
   }
 
-  async function fetchWithProgress(url, label) {
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
-    const total = Number(response.headers.get('Content-Length')) || 0;
-    if (!response.body || !response.body.getReader) return new Uint8Array(await response.arrayBuffer());
-    const reader = response.body.getReader();
-    const parts = [];
-    let loaded = 0;
-    for (;;) {
-      const {done, value} = await reader.read();
-      if (done) break;
-      parts.push(value);
-      loaded += value.length;
-      showProgress(loaded, total, label);
-    }
-    const out = new Uint8Array(loaded);
-    let at = 0;
-    for (const part of parts) { out.set(part, at); at += part.length; }
-    return out;
-  }
-
   async function startUI() {
     const module = {
       canvas: $('canvas'),
@@ -379,10 +358,10 @@
       sitepackStatus: uiStatus,
       onAbort: (what) => showError('The reader stopped: ' + what),
     };
-    if (!singleFile) {
-      // Fetched here rather than by the module, for a real progress bar.
-      module.wasmBinary = await fetchWithProgress('sitepack-ui.wasm', 'Loading the reader');
-    }
+    // The module fetches and compiles its wasm while it streams in
+    // (instantiateStreaming), which also lets the browser keep the compiled
+    // code for the next visit: no byte-counting fetch of our own here.
+    showProgress(0, 0, 'Loading the reader');
     if (typeof createSitepackUI !== 'function') {
       await loadScript('sitepack-ui.js');
     }
@@ -490,14 +469,15 @@
     if (kind === 'kept') {
       label.textContent = 'Available offline';
       button.hidden = false;
-      button.textContent = 'Remove offline copy';
+      button.textContent = 'Remove copy';
       button.dataset.action = 'remove';
     } else if (kind === 'saving') {
       label.textContent = 'Saving for offline reading…';
     } else if (kind === 'none') {
-      label.textContent = 'Needs a connection';
+      label.textContent = 'Online only';
       button.hidden = false;
-      button.textContent = 'Keep for offline reading';
+      button.textContent = 'Keep offline';
+      button.title = 'Keep a copy of the bundle in this browser for reading with no connection';
       button.dataset.action = 'keep';
     } else if (kind === 'local') {
       label.textContent = 'Read from this device';
@@ -694,26 +674,38 @@
 
   // ---- Start ------------------------------------------------------------------------
   async function main() {
+    if (typeof WebAssembly !== 'object' || typeof Worker !== 'function') {
+      showMessage('The reader cannot start in this browser.');
+      showError(missingFeature());
+      return;
+    }
+    if (location.hash.length > 1) state.pendingDeepLink = decodeHash(location.hash);
+    // The core compiles in its Worker and the UI module downloads while this
+    // thread checks for WebGL2 (the first context can take a second to make
+    // with a software renderer).
+    const workerReady = startWorker().catch(() => null);  // the failure is already shown
+    for (const message of pendingToWorker.splice(0)) state.worker.postMessage(message);
+    const uiScript = typeof createSitepackUI === 'function' ? Promise.resolve() : loadScript('sitepack-ui.js');
     const missing = missingFeature();
     if (missing) {
+      state.worker.terminate();
       showMessage('The reader cannot start in this browser.');
       showError(missing);
       return;
     }
-    if (location.hash.length > 1) state.pendingDeepLink = decodeHash(location.hash);
-    registerServiceWorker();
-    const workerReady = startWorker().catch(() => null);  // the failure is already shown
-    for (const message of pendingToWorker.splice(0)) state.worker.postMessage(message);
-    state.uiReady = startUI().catch((e) => { showError('The reader failed to start: ' + (e.message || e)); return null; });
+    state.uiReady = uiScript.then(startUI).catch((e) => { showError('The reader failed to start: ' + (e.message || e)); return null; });
     const bundle = await configuredBundle();
-    if (!(await workerReady)) return;
     if (bundle) {
+      // The Worker takes the source while its core still compiles.
       await openUrl(bundle);
     } else {
-      if (!(await state.uiReady)) return;
+      if (!(await workerReady) || !(await state.uiReady)) return;
       showChooser(true);
       offerReopen();
     }
+    // The service worker's first install downloads the app files again:
+    // only once the reader is up, not competing with its start.
+    registerServiceWorker();
   }
   main();
 })();

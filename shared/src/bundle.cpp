@@ -164,7 +164,9 @@ int64_t to_int(const std::string& text) { return std::strtoll(text.c_str(), null
 
 }  // namespace
 
-Result<Bundle> Bundle::open(const std::string& path) {
+Result<Bundle> Bundle::open(const std::string& path) { return open(path, OpenOptions{}); }
+
+Result<Bundle> Bundle::open(const std::string& path, const OpenOptions& options) {
     if (path.empty()) return Error{ErrorCode::invalid_argument, "no bundle path given"};
     auto state = std::make_unique<State>();
     BundleInfo& info = state->info;
@@ -256,6 +258,8 @@ Result<Bundle> Bundle::open(const std::string& path) {
     }
     state->decompressor = ZSTD_createDCtx();
     if (!state->decompressor) return Error{ErrorCode::internal, "out of memory creating a zstd decompressor"};
+    // Once per open: the hash columns and small tables, one Ed25519 check.
+    info.signature = signing::check_signature(db, options.trusted_publishers);
     return Bundle(std::move(state));
 }
 
@@ -318,14 +322,19 @@ Result<doc::Document> Bundle::read_document(int64_t page_id) const {
     unsigned long long claimed = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
     if (claimed == ZSTD_CONTENTSIZE_ERROR || claimed == ZSTD_CONTENTSIZE_UNKNOWN)
         return damaged("its compressed body is not a valid zstd frame");
-    if (size < 0 || size > kMaxPageBodyBytes || claimed != static_cast<unsigned long long>(size))
+    // Checked before allocating: a frame header can claim any size.
+    if (size < 0 || size > kMaxPageBodyBytes)
+        return damaged("its body is recorded as " + std::to_string(size) + " bytes, over the limit of " +
+                       std::to_string(kMaxPageBodyBytes));
+    if (claimed != static_cast<unsigned long long>(size))
         return damaged("its body claims " + std::to_string(claimed) + " bytes, the page table says " + std::to_string(size));
     std::string bytes(static_cast<size_t>(size), '\0');
     size_t produced = ZSTD_decompress_usingDDict(state_->decompressor, bytes.data(), bytes.size(), compressed.data(),
                                                  compressed.size(), state_->dictionary);
     if (ZSTD_isError(produced)) return damaged(std::string("decompression failed (") + ZSTD_getErrorName(produced) + ")");
     if (produced != bytes.size()) return damaged("the body is shorter than recorded");
-    if (content_hash(bytes) != expected_hash) return damaged("its content does not match the stored hash");
+    if (!content_hash_matches(bytes, expected_hash))
+        return damaged("its content does not match the stored hash: it was altered or damaged after the bundle was made");
     Result<doc::Document> document = doc::decode_document(bytes);
     if (!document) return damaged(document.error().message);
     return document;
@@ -429,8 +438,8 @@ Result<ImageRecord> Bundle::image(int64_t image_id) const {
     image.width = static_cast<int32_t>(row.integer(3));
     image.height = static_cast<int32_t>(row.integer(4));
     image.content = std::string(row.blob(5));
-    if (content_hash(image.content) != row.text(6))
-        return Error{ErrorCode::corrupt, "image " + image.url + " is damaged: its bytes do not match the stored hash"};
+    if (!content_hash_matches(image.content, row.text(6)))
+        return Error{ErrorCode::corrupt, "image " + image.url + " is damaged: its bytes do not match the stored hash (altered or damaged)"};
     return image;
 }
 
@@ -448,7 +457,7 @@ Result<std::vector<FontRecord>> Bundle::fonts() const {
         return prepared.error();
     while ((step = rows.step()) == SQLITE_ROW) {
         FontRecord font{rows.text(0), rows.text(1), std::string(rows.blob(2))};
-        if (content_hash(font.content) != rows.text(3))
+        if (!content_hash_matches(font.content, rows.text(3)))
             return Error{ErrorCode::corrupt, "font " + font.face + " is damaged: its bytes do not match the stored hash"};
         fonts.push_back(std::move(font));
     }
@@ -540,6 +549,10 @@ Result<VerifyReport> Bundle::verify(const std::function<void(int64_t, int64_t)>&
 
     if (Result<std::vector<FontRecord>> fonts = this->fonts(); !fonts)
         report.problems.push_back({"fonts", fonts.error().message});
+
+    const signing::SignatureCheck& signature = state_->info.signature;
+    if (signature.state == signing::SignatureState::tampered || signature.state == signing::SignatureState::bad_signature)
+        for (const std::string& problem : signature.problems) report.problems.push_back({"signature", problem});
 
     if (report.pages_checked != state_->info.page_count)
         report.problems.push_back({"database", "the metadata counts " + std::to_string(state_->info.page_count) +

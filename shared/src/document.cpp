@@ -1,14 +1,16 @@
 // document.cpp: equality, the stored byte form, plain text and terminal text
 // of a Document.
 //
-// Byte form (version 1; docs/FORMAT.md has the full table):
+// Byte form (versions 1 and 2; docs/FORMAT.md has the full table):
 //
-//   document := version:u8(=1) links images blocks
+//   document := version:u8(=1|2) links images blocks
 //   links    := count:varint link*       link  := flags:u8 url:str [page_id:zigzag]
 //   images   := count:varint image*      image := flags:u8 url:str [alt:str]
 //                                                 [image_id:zigzag] [width:varint] [height:varint]
 //   blocks   := count:varint block*      block := head:u8 [attributes:u8 values...]
 //                                                 [count:varint span*] [blocks]
+//   attributes := mask:u8 values...; in version 2, mask bit 7 adds
+//                 anchor_count:varint anchor:str* after the other values
 //   span     := head:u8 [link:varint] [text:str]
 //   str      := length:varint bytes
 //
@@ -19,7 +21,10 @@
 // forbids are normalised on the way out (a heading level outside 1..6 is
 // clamped, an out-of-range link or image index is written as "none", unknown
 // style bits and enum values are dropped, blocks nested deeper than
-// kMaxDepth are left out). A valid document round-trips exactly.
+// kMaxDepth are left out, anchors beyond kMaxAnchorsPerBlock, empty ones and
+// longer ones than kMaxAnchorBytes are dropped). A valid document
+// round-trips exactly. Version 2 is written only when an anchor is, so
+// documents without anchors keep the bytes they had before anchors existed.
 #include "sitepack/document.h"
 
 #include <algorithm>
@@ -39,7 +44,7 @@ bool Span::operator==(const Span& other) const {
 bool Block::operator==(const Block& other) const {
     return kind == other.kind && level == other.level && ordered == other.ordered && start == other.start &&
            header == other.header && colspan == other.colspan && rowspan == other.rowspan &&
-           image == other.image && spans == other.spans && children == other.children;
+           image == other.image && anchors == other.anchors && spans == other.spans && children == other.children;
 }
 
 bool Link::operator==(const Link& other) const {
@@ -60,7 +65,9 @@ namespace {
 // ---------------------------------------------------------------------------
 // Byte form constants
 
-constexpr uint8_t kFormatVersion = 1;
+constexpr uint8_t kFormatVersion = 1;         // no anchors anywhere
+constexpr uint8_t kFormatVersionAnchors = 2;  // attribute bit 7: anchors
+constexpr uint8_t kNewestFormatVersion = kFormatVersionAnchors;
 
 // Block head byte: kind in the low nibble, then which parts follow.
 constexpr uint8_t kBlockKindMask = 0x0F;
@@ -79,7 +86,7 @@ constexpr uint8_t kAttributeHeader = 0x08;   // no value: true
 constexpr uint8_t kAttributeColspan = 0x10;  // varint, uint16 range
 constexpr uint8_t kAttributeRowspan = 0x20;  // varint, uint16 range
 constexpr uint8_t kAttributeImage = 0x40;    // varint index into images
-constexpr uint8_t kAttributeReservedBits = 0x80;
+constexpr uint8_t kAttributeAnchors = 0x80;  // version 2: count, then strings (reserved in version 1)
 
 // Span head byte.
 constexpr uint8_t kSpanStyleMask = 0x1F;  // SpanStyle bits
@@ -106,6 +113,7 @@ constexpr size_t kMinBlockBytes = 1;  // head
 constexpr size_t kMinSpanBytes = 1;   // head (a line break)
 constexpr size_t kMinLinkBytes = 2;   // flags, empty url
 constexpr size_t kMinImageBytes = 2;  // flags, empty url
+constexpr size_t kMinAnchorBytes = 2; // length, one byte
 
 // ---------------------------------------------------------------------------
 // Encoding
@@ -138,6 +146,17 @@ bool valid_index(int32_t index, size_t table_size) {
     return index >= 0 && static_cast<size_t>(index) < table_size;
 }
 
+bool valid_anchor(const std::string& anchor) { return !anchor.empty() && anchor.size() <= kMaxAnchorBytes; }
+
+// The anchors of a block that get written: valid ones, at most kMaxAnchorsPerBlock.
+size_t writable_anchor_count(const Block& block) {
+    size_t count = 0;
+    for (const std::string& anchor : block.anchors) {
+        if (valid_anchor(anchor) && ++count == kMaxAnchorsPerBlock) break;
+    }
+    return count;
+}
+
 class Encoder {
 public:
     explicit Encoder(const Document& document) : document_(document) {}
@@ -149,6 +168,7 @@ public:
         put_varint(out_, document_.images.size());
         for (const Image& image : document_.images) put_image(image);
         put_blocks(document_.blocks, 1);
+        if (wrote_anchors_) out_[0] = static_cast<char>(kFormatVersionAnchors);
         return std::move(out_);
     }
 
@@ -198,6 +218,8 @@ private:
         if (block.colspan != 1) attributes |= kAttributeColspan;
         if (block.rowspan != 1) attributes |= kAttributeRowspan;
         if (valid_index(block.image, document_.images.size())) attributes |= kAttributeImage;
+        const size_t anchor_count = writable_anchor_count(block);
+        if (anchor_count > 0) attributes |= kAttributeAnchors;
 
         // Deeper children would be rejected by the decoder: leave them out.
         const bool write_children = !block.children.empty() && depth < kMaxDepth;
@@ -215,6 +237,17 @@ private:
             if (attributes & kAttributeColspan) put_varint(out_, block.colspan);
             if (attributes & kAttributeRowspan) put_varint(out_, block.rowspan);
             if (attributes & kAttributeImage) put_varint(out_, static_cast<uint64_t>(block.image));
+            if (attributes & kAttributeAnchors) {
+                wrote_anchors_ = true;
+                put_varint(out_, anchor_count);
+                size_t written = 0;
+                for (const std::string& anchor : block.anchors) {
+                    if (written == anchor_count) break;
+                    if (!valid_anchor(anchor)) continue;
+                    put_string(out_, anchor);
+                    ++written;
+                }
+            }
         }
         if (!block.spans.empty()) {
             put_varint(out_, block.spans.size());
@@ -236,6 +269,7 @@ private:
 
     const Document& document_;
     std::string out_;
+    bool wrote_anchors_ = false;
 };
 
 // ---------------------------------------------------------------------------
@@ -252,13 +286,14 @@ public:
         if (bytes_.empty()) return damaged(0, "the document is empty");
         const uint8_t version = static_cast<uint8_t>(bytes_[0]);
         position_ = 1;
-        if (version > kFormatVersion) {
+        if (version > kNewestFormatVersion) {
             return Error{ErrorCode::unsupported_version,
                          "document format version " + std::to_string(version) +
-                             " is newer than this program reads (version " + std::to_string(kFormatVersion) +
+                             " is newer than this program reads (version " + std::to_string(kNewestFormatVersion) +
                              "); a newer sitepack is needed"};
         }
-        if (version != kFormatVersion) return damaged(0, "unknown document format version 0");
+        if (version == 0) return damaged(0, "unknown document format version 0");
+        version_ = version;
 
         Document document;
         if (!read_links(document.links) || !read_images(document.images) ||
@@ -267,6 +302,11 @@ public:
         }
         if (position_ != bytes_.size()) {
             return damaged(position_, "unexpected bytes after the end of the document");
+        }
+        // Version 2 exists for anchors; without any, the same document is
+        // version 1 (one document, one encoding).
+        if (version_ == kFormatVersionAnchors && !read_anchors_) {
+            return damaged(0, "document format version 2 without any anchor");
         }
         return document;
     }
@@ -433,7 +473,9 @@ private:
         const size_t start = position_;
         uint8_t attributes = 0;
         if (!read_byte(attributes, "block attributes")) return false;
-        if (attributes & kAttributeReservedBits) return fail(start, "block has unknown attributes");
+        if ((attributes & kAttributeAnchors) && version_ < kFormatVersionAnchors) {
+            return fail(start, "block has unknown attributes");
+        }
         if ((attributes & kAttributeLevel) && !read_byte(block.level, "heading level")) return false;
         block.ordered = (attributes & kAttributeOrdered) != 0;
         block.header = (attributes & kAttributeHeader) != 0;
@@ -459,6 +501,35 @@ private:
             }
             block.image = static_cast<int32_t>(index);
         }
+        if ((attributes & kAttributeAnchors) && !read_anchors(block.anchors)) return false;
+        return true;
+    }
+
+    // Both caps are checked before anything is allocated for the anchors.
+    bool read_anchors(std::vector<std::string>& anchors) {
+        const size_t count_offset = position_;
+        size_t count = 0;
+        if (!read_count(count, kMinAnchorBytes, "anchor count")) return false;
+        if (count == 0) return fail(count_offset, "block has an empty anchor list");
+        if (count > kMaxAnchorsPerBlock) {
+            return fail(count_offset, "block has " + std::to_string(count) + " anchors, more than " +
+                                          std::to_string(kMaxAnchorsPerBlock));
+        }
+        anchors.reserve(count);
+        for (size_t i = 0; i < count; ++i) {
+            const size_t anchor_offset = position_;
+            uint64_t length = 0;
+            if (!read_varint(length, "anchor")) return false;
+            if (length == 0) return fail(anchor_offset, "anchor is empty");
+            if (length > kMaxAnchorBytes) {
+                return fail(anchor_offset, "anchor is " + std::to_string(length) + " bytes, more than " +
+                                               std::to_string(kMaxAnchorBytes));
+            }
+            if (length > remaining()) return fail(anchor_offset, "anchor runs past the end");
+            anchors.emplace_back(bytes_.data() + position_, static_cast<size_t>(length));
+            position_ += static_cast<size_t>(length);
+        }
+        read_anchors_ = true;
         return true;
     }
 
@@ -491,6 +562,8 @@ private:
 
     std::string_view bytes_;
     size_t position_ = 0;
+    uint8_t version_ = kFormatVersion;
+    bool read_anchors_ = false;  // at least one block had anchors
     size_t error_offset_ = 0;
     std::string error_;
 };
@@ -1043,5 +1116,69 @@ Result<Document> decode_document(std::string_view bytes) { return Decoder(bytes)
 std::string plain_text(const Document& document) { return plain_blocks(document, document.blocks, "\n\n", 1); }
 
 std::string render_text(const Document& document, int width) { return TextRenderer(document, width).render(); }
+
+namespace {
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// "%C3%A9t%C3%A9" -> "été"; a '%' not followed by two hex digits is kept.
+std::string percent_decoded(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size()) {
+            const int high = hex_value(text[i + 1]);
+            const int low = hex_value(text[i + 2]);
+            if (high >= 0 && low >= 0) {
+                out += static_cast<char>(high * 16 + low);
+                i += 2;
+                continue;
+            }
+        }
+        out += text[i];
+    }
+    return out;
+}
+
+// Pre-order walk with an explicit stack (documents come from untrusted bytes
+// and may be deep); numbering matches the layout's, including blocks it does
+// not show. Blocks below kMaxDepth are numbered but not searched.
+std::optional<uint32_t> find_anchor(const Document& document, std::string_view anchor) {
+    struct Entry {
+        const Block* block;
+        int depth;
+    };
+    std::vector<Entry> stack;
+    for (auto it = document.blocks.rbegin(); it != document.blocks.rend(); ++it) stack.push_back({&*it, 1});
+    uint32_t number = 0;
+    while (!stack.empty()) {
+        const Entry entry = stack.back();
+        stack.pop_back();
+        if (entry.depth <= kMaxDepth) {
+            for (const std::string& candidate : entry.block->anchors) {
+                if (candidate == anchor) return number;
+            }
+        }
+        ++number;
+        const std::vector<Block>& children = entry.block->children;
+        for (auto it = children.rbegin(); it != children.rend(); ++it) stack.push_back({&*it, entry.depth + 1});
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<uint32_t> block_of_anchor(const Document& document, std::string_view anchor) {
+    if (anchor.empty()) return std::nullopt;
+    if (auto found = find_anchor(document, anchor)) return found;
+    const std::string decoded = percent_decoded(anchor);
+    if (decoded != anchor) return find_anchor(document, decoded);
+    return std::nullopt;
+}
 
 }  // namespace sitepack::doc

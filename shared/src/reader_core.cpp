@@ -72,7 +72,10 @@ struct ReaderCore::State {
     PageCache cache;
 
     Result<Payload> open(const OpenBundleRequest& request) {
-        Result<Bundle> opened = Bundle::open(request.path);
+        OpenOptions options;
+        for (const std::string& line : request.trusted_publishers)
+            if (Result<signing::PublicKey> key = signing::parse_public_key(line)) options.trusted_publishers.push_back(key.value());
+        Result<Bundle> opened = Bundle::open(request.path, options);
         if (!opened) return opened.error();
         bundle.emplace(std::move(opened).value());
         cache.clear();

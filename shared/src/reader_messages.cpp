@@ -346,7 +346,15 @@ Json info_json(const BundleInfo& info) {
                 {"redirect_count", info.redirect_count},
                 {"menu", navigation_json(info.menu)},
                 {"categories", navigation_json(info.categories)},
-                {"archives", navigation_json(info.archives)}};
+                {"archives", navigation_json(info.archives)},
+                {"signature", Json{{"state", signing::state_name(info.signature.state)},
+                                   {"trust", signing::trust_name(info.signature.trust)},
+                                   {"publisher", info.signature.publisher},
+                                   {"fingerprint", info.signature.fingerprint},
+                                   {"public_key", info.signature.public_key},
+                                   {"signed_at", info.signature.signed_at},
+                                   {"weak_hashes", info.signature.weak_hashes},
+                                   {"problems", info.signature.problems}}}};
 }
 
 void read_info(const Json& json, const std::string& where, BundleInfo& info, Error& error) {
@@ -377,6 +385,28 @@ void read_info(const Json& json, const std::string& where, BundleInfo& info, Err
     read_array(f, where, "menu", info.menu, read_entry);
     read_array(f, where, "categories", info.categories, read_entry);
     read_array(f, where, "archives", info.archives, read_entry);
+    // The signature check (absent from older messages: unsigned).
+    if (auto found = json.find("signature"); !f.failed() && found != json.end()) {
+        const std::string at = where.empty() ? "signature" : where + ".signature";
+        Fields s(*found, at, error);
+        std::string state, trust;
+        s.text("state", state);
+        s.text("trust", trust);
+        for (auto value : {signing::SignatureState::unsigned_bundle, signing::SignatureState::verified,
+                           signing::SignatureState::tampered, signing::SignatureState::bad_signature})
+            if (state == signing::state_name(value)) info.signature.state = value;
+        for (auto value : {signing::PublisherTrust::no_pins, signing::PublisherTrust::pinned, signing::PublisherTrust::unknown_key})
+            if (trust == signing::trust_name(value)) info.signature.trust = value;
+        s.text("publisher", info.signature.publisher);
+        s.text("fingerprint", info.signature.fingerprint);
+        s.text("public_key", info.signature.public_key);
+        s.text("signed_at", info.signature.signed_at);
+        s.boolean("weak_hashes", info.signature.weak_hashes);
+        read_array(s, at, "problems", info.signature.problems, [&](const Json& item, const std::string& item_at, std::string& out) {
+            if (const std::string* text = item.get_ptr<const std::string*>()) out = *text;
+            else s.fail("\"" + item_at + "\" must be a string");
+        });
+    }
 }
 
 Json document_json(const std::shared_ptr<const doc::Document>& document) {
@@ -634,7 +664,11 @@ Payload read_payload(RequestType type, bool partial, const Json& json, Error& er
 namespace {
 
 struct ParamsToJson {
-    Json operator()(const OpenBundleRequest& r) const { return Json{{"path", r.path}}; }
+    Json operator()(const OpenBundleRequest& r) const {
+        Json json{{"path", r.path}};
+        if (!r.trusted_publishers.empty()) json["trusted_publishers"] = r.trusted_publishers;
+        return json;
+    }
     Json operator()(const BundleInfoRequest&) const { return Json::object(); }
     Json operator()(const PageRequest& r) const {
         return Json{{"url_or_path", r.url_or_path}, {"page_id", r.page_id}, {"replace_pending", r.replace_pending}};
@@ -664,6 +698,11 @@ RequestBody read_params(RequestType type, const Json& params, Error& error) {
         case RequestType::open_bundle: {
             OpenBundleRequest r;
             f.text("path", r.path, true);
+            read_array(f, "params", "trusted_publishers", r.trusted_publishers,
+                       [&](const Json& item, const std::string& at, std::string& out) {
+                           if (const std::string* text = item.get_ptr<const std::string*>()) out = *text;
+                           else f.fail("\"" + at + "\" must be a string");
+                       });
             return r;
         }
         case RequestType::bundle_info: return BundleInfoRequest{};

@@ -36,6 +36,7 @@ constexpr float kMaxPieceHeight = 1024.0f;  // taller decorations are cut into s
 constexpr float kMaxImageHeight = 32768.0f;
 constexpr size_t kMaxColumns = 1000;        // HTML's own limit on colspan; cells beyond are left out
 constexpr float kEpsilon = 0.01f;           // slack when comparing summed float widths
+constexpr float kNoTop = -1.0f;             // Layout::block_tops_ of a block not shown (y is never negative)
 
 bool valid_index(int32_t index, size_t size) { return index >= 0 && static_cast<size_t>(index) < size; }
 
@@ -204,6 +205,7 @@ public:
         Box box;
         box.width = width_;
         const float bottom = layout_blocks(document_.blocks, box, 0.0f, false);
+        out_.block_tops_.resize(next_block_, kNoTop);
         finish(bottom);
     }
 
@@ -653,12 +655,19 @@ private:
         }
     }
 
+    // Remembers where block `ordinal` starts, for Layout::block_top.
+    void note_top(uint32_t ordinal, float y) {
+        if (out_.block_tops_.size() <= ordinal) out_.block_tops_.resize(ordinal + 1, kNoTop);
+        out_.block_tops_[ordinal] = y;
+    }
+
     float layout_block(const doc::Block& block, const Box& outer, float y) {
         const uint32_t ordinal = next_block_++;
         if (outer.depth >= doc::kMaxDepth) {
             skip_subtree(block.children);
             return y;
         }
+        note_top(ordinal, y);
         Box box = outer;
         box.depth = outer.depth + 1;
         switch (block.kind) {
@@ -1082,7 +1091,9 @@ private:
         std::vector<float> row_top(rows + 1, y + border);
         std::vector<float> row_height(rows, 0.0f);
         for (size_t row = 0; row < rows; ++row) {
-            if (grid.rows[row] != &table && grid.rows[row]->kind == doc::BlockKind::table_row) ++next_block_;
+            if (grid.rows[row] != &table && grid.rows[row]->kind == doc::BlockKind::table_row) {
+                note_top(next_block_++, row_top[row]);
+            }
             for (size_t i = grid.row_first_cell[row]; i < grid.row_first_cell[row + 1]; ++i) {
                 GridCell& cell = grid.cells[i];
                 if (!cell.placed) {
@@ -1099,6 +1110,7 @@ private:
                 float bottom = start;
                 if (cell.is_cell) {
                     const uint32_t ordinal = next_block_++;
+                    note_top(ordinal, row_top[row]);
                     bottom = layout_container(*cell.block, cell_box, start, ordinal, true);
                 } else {
                     bottom = layout_block(*cell.block, cell_box, start);
@@ -1251,6 +1263,20 @@ private:
 
 // ---------------------------------------------------------------------------
 // Layout queries
+
+std::optional<float> Layout::block_top(uint32_t block) const {
+    if (block >= block_tops_.size()) return std::nullopt;
+    for (size_t i = block + 1; i-- > 0;) {
+        if (block_tops_[i] >= 0.0f) return block_tops_[i];
+    }
+    return 0.0f;
+}
+
+std::optional<float> Layout::anchor_y(const doc::Document& document, std::string_view fragment) const {
+    const std::optional<uint32_t> block = doc::block_of_anchor(document, fragment);
+    if (!block) return std::nullopt;
+    return block_top(*block);
+}
 
 const uint32_t* Layout::flow_runs_begin(uint32_t flow) const { return flow_runs_.data() + flow_run_begin_[flow]; }
 const uint32_t* Layout::flow_runs_end(uint32_t flow) const { return flow_runs_.data() + flow_run_begin_[flow + 1]; }

@@ -341,6 +341,33 @@ void ReaderApp::Impl::build_info_page(const Location& location, bool push) {
                      std::to_string(info.listing_count) + " listings)");
     row("Images", std::to_string(info.image_count));
     row("Redirects", std::to_string(info.redirect_count));
+    b.heading(2, "Publisher");
+    {
+        const signing::SignatureCheck& signature = info.signature;
+        using signing::SignatureState;
+        if (signature.state != SignatureState::unsigned_bundle) {
+            row("Signed by", signature.publisher.empty() ? "(no name)" : signature.publisher);
+            row("Key fingerprint", signature.fingerprint.empty() ? "(unreadable)" : signature.fingerprint);
+            if (!signature.signed_at.empty()) row("Signed on", signature.signed_at);
+        }
+        std::string state;
+        switch (signature.state) {
+            case SignatureState::unsigned_bundle:
+                state = signature.weak_hashes ? "Not signed: made before signatures existed. Damage is detected, forgery is not."
+                                              : "Not signed: nothing says who made this bundle.";
+                break;
+            case SignatureState::verified:
+                state = signature.trust == signing::PublisherTrust::pinned      ? "Signed and verified, by a publisher you trust."
+                        : signature.trust == signing::PublisherTrust::unknown_key ? "Signed and verified, but by a key you have not pinned: "
+                                                                                    "check the fingerprint with the publisher."
+                                                                                  : "Signed and verified: the content is what this key signed.";
+                break;
+            case SignatureState::tampered: state = "TAMPERED: the bundle was changed after it was signed."; break;
+            case SignatureState::bad_signature: state = "BAD SIGNATURE: the signature is damaged or forged; do not trust this bundle."; break;
+        }
+        row("State", state);
+        for (const std::string& problem : signature.problems) row("What failed", problem);
+    }
     b.heading(2, "Integrity");
     if (verifying) {
         b.text("Checking every page and image against its stored hash\xE2\x80\xA6");

@@ -491,6 +491,21 @@ void ReaderApp::Impl::draw_status_bar() {
     }
     ImGui::PushStyleColor(ImGuiCol_Text, p.status_text);
     ImGui::TextUnformatted(left.c_str());
+    // A bundle that is not what its signer made stays flagged on every page.
+    if (bundle_state != BundleState::failed && !bundle_path.empty()) {
+        const signing::SignatureCheck& signature = info.signature;
+        std::string warning;
+        if (signature.state == signing::SignatureState::tampered)
+            warning = "TAMPERED: changed since " + signature.publisher + " signed it (see Bundle information)";
+        else if (signature.state == signing::SignatureState::bad_signature)
+            warning = "BAD SIGNATURE: do not trust this bundle (see Bundle information)";
+        else if (signature.state == signing::SignatureState::verified && signature.trust == signing::PublisherTrust::unknown_key)
+            warning = "Signed by an unknown key: " + signature.publisher + " (" + signature.fingerprint + ")";
+        if (!warning.empty()) {
+            ImGui::SameLine(0, 24 * ui_scale);
+            ImGui::TextColored(ImVec4(0.86f, 0.22f, 0.18f, 1.0f), "%s", warning.c_str());
+        }
+    }
     if (screen == Screen::page && layout.height > viewport_height) {
         char where[32];
         std::snprintf(where, sizeof where, "%d%%", static_cast<int>(std::round(100.0f * scroll / std::max(1.0f, max_scroll()))));

@@ -123,6 +123,12 @@ void append_shared_layout(const doc::Document& document, const LayoutFonts& font
     std::stable_sort(out.lines.begin(), out.lines.end(), [](const LaidLine& a, const LaidLine& b) { return a.top < b.top; });
     for (const layout::HeadingAnchor& anchor : body.headings())
         out.headings.push_back({std::string(body.text(anchor)), anchor.level + 1, anchor.y + top});
+    out.block_tops.clear();
+    for (uint32_t block = 0;; ++block) {
+        const std::optional<float> block_top = body.block_top(block);
+        if (!block_top) break;
+        out.block_tops.push_back(*block_top + top);
+    }
     out.height = top + body.height() + fonts.body_size * 2.0f;
 }
 

@@ -273,6 +273,12 @@ PageLayout layout_page(const doc::Document& document, const PageHeader& header, 
     return layout;
 }
 
+std::optional<float> anchor_top(const PageLayout& layout, const doc::Document& document, std::string_view fragment) {
+    const std::optional<uint32_t> block = doc::block_of_anchor(document, fragment);
+    if (!block || *block >= layout.block_tops.size()) return std::nullopt;
+    return layout.block_tops[*block];
+}
+
 std::pair<size_t, size_t> visible_lines(const PageLayout& layout, float top, float bottom) {
     auto first = std::lower_bound(layout.lines.begin(), layout.lines.end(), top,
                                   [](const LaidLine& line, float value) { return line.bottom < value; });

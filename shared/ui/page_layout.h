@@ -10,7 +10,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "imgui.h"
@@ -69,6 +71,9 @@ struct PageLayout {
     std::vector<LaidRun> runs;
     std::vector<LaidBox> boxes;
     std::vector<HeadingAnchor> headings;
+    // Top of each body block (pre-order number, as doc::block_of_anchor
+    // counts), page header included: where a "#fragment" link lands.
+    std::vector<float> block_tops;
 };
 
 // The header is set here; the body by sitepack/text_layout.h (the project's
@@ -79,6 +84,10 @@ PageLayout layout_page(const doc::Document& document, const PageHeader& header,
 // layout_adapter.cpp: appends the shared engine's layout of `document`, `top` pixels down.
 void append_shared_layout(const doc::Document& document, const LayoutFonts& fonts, float width, float top,
                           PageLayout& out);
+
+// The y in `layout` (made from `document`) of the block `fragment` (a URL
+// fragment without '#') names; nullopt when no block carries it.
+std::optional<float> anchor_top(const PageLayout& layout, const doc::Document& document, std::string_view fragment);
 
 // Lines [first, end) that intersect the band [top, bottom).
 std::pair<size_t, size_t> visible_lines(const PageLayout& layout, float top, float bottom);

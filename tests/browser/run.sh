@@ -22,8 +22,10 @@ sitepack="${SITEPACK:-$root/build/sitepack}"
 [ -f "$dist/sitepack-reader.html" ] || die "$dist/sitepack-reader.html is missing: run scripts/package-web.sh"
 [ -x "$sitepack" ] || die "$sitepack is missing: run scripts/build.sh (or set SITEPACK)"
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || die "${CHROMIUM:-/usr/bin/chromium} is missing: apt-get install chromium (scripts/deps.sh does)"
-command -v node >/dev/null || die "node is missing"
-command -v npm >/dev/null || die "npm is missing"
+command -v node >/dev/null || die "node is missing (Debian's nodejs comes with emscripten)"
+command -v npm >/dev/null || die "npm is missing: apt-get install npm"
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" -ge 18 ] || die "node $(node --version) is too old: playwright-core needs 18 or later"
 
 # playwright-core, exactly as locked; reinstalled only when the lock changes.
 stamp="$here/node_modules/.sitepack-lock-sha256"
@@ -46,5 +48,12 @@ files=()
 for f in "$@"; do files+=("$(realpath "$f")"); done
 [ ${#files[@]} -gt 0 ] || files=("$here"/*.test.js)
 cd "$here"
-node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+# One file at a time (each starts its own browsers and servers; the machine
+# has 2 cores), the same on node 18 and 20.
+failed=()
+for f in "${files[@]}"; do
+  echo "== $(basename "$f")"
+  node --test "$f" || failed+=("$(basename "$f")")
+done
 echo "tests/browser/run.sh: screenshots in $SITEPACK_BROWSER_ARTIFACTS"
+[ ${#failed[@]} = 0 ] || die "failed: ${failed[*]}"

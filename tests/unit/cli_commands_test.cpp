@@ -453,7 +453,7 @@ TEST_CASE("info shows the site, its build, its counts and its navigation") {
           "base URL:   https://www.example.org/\n"
           "built:      2024-01-02T03:04:05Z\n"
           "builder:    sitepack 0.1.0\n"
-          "format:     1\n"
+          "format:     2\n"
           "languages:  en, ko\n"
           "pages:      3 (2 articles, 1 listing)\n"
           "images:     0\n"
@@ -465,7 +465,8 @@ TEST_CASE("info shows the site, its build, its counts and its navigation") {
           "            About us  https://www.example.org/about\n"
           "            Donate    https://www.example.org/donate  (not in the bundle)\n"
           "categories: 2\n"
-          "archives:   1 month\n");
+          "archives:   1 month\n"
+          "signature:  unsigned (nothing says who made it)\n");
 }
 
 TEST_CASE("info --json gives the same facts as one object") {
@@ -474,7 +475,8 @@ TEST_CASE("info --json gives the same facts as one object") {
     CHECK(ran.status == kExitOk);
     auto json = nlohmann::json::parse(ran.out);
     CHECK(json["site_name"] == "Example Stories");
-    CHECK(json["format_version"] == 1);
+    CHECK(json["format_version"] == kBundleFormatVersion);
+    CHECK(json["signature"]["state"] == "unsigned");
     CHECK(json["languages"] == nlohmann::json::array({"en", "ko"}));
     CHECK(json["home_page"] == "https://www.example.org/");
     CHECK(json["counts"]["pages"] == 3);
@@ -577,7 +579,7 @@ TEST_CASE("verify of an intact bundle says ok with what it checked") {
     std::string path = write_fixture("verify.sitepack");
     auto ran = run_cli({"verify", path});
     CHECK(ran.status == kExitOk);
-    CHECK(ran.out == "ok: 3 pages and 0 images verified\n");
+    CHECK(ran.out == "ok: 3 pages and 0 images verified\nsignature: unsigned (nothing says who made it)\n");
 }
 
 TEST_CASE("verify of a damaged bundle names each damaged page and exits 1") {

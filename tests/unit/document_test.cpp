@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -554,10 +555,163 @@ TEST_CASE("unknown enum values and reserved flags are corrupt") {
 }
 
 TEST_CASE("a document from a newer format version is reported as unsupported, not corrupt") {
-    const Result<Document> decoded = decode_document(bytes({2, 0, 0, 0}));
+    const Result<Document> decoded = decode_document(bytes({3, 0, 0, 0}));
     REQUIRE_FALSE(decoded.ok());
     CHECK(decoded.code() == ErrorCode::unsupported_version);
-    CHECK(decoded.error().message.find("version 2") != std::string::npos);
+    CHECK(decoded.error().message.find("version 3") != std::string::npos);
+}
+
+// ---------------------------------------------------------------------------
+// Anchors (ids a "#fragment" link lands on)
+
+namespace {
+
+Block with_anchors(Block block, std::vector<std::string> anchors) {
+    block.anchors = std::move(anchors);
+    return block;
+}
+
+Document anchored_document() {
+    Document document;
+    document.links = {{"https://example.org/page/#part-2", LinkTarget::internal, 7}};
+    document.blocks = {
+        with_anchors(heading(1, "Contents"), {"top", "contents"}),
+        paragraph(std::vector<Span>{text_span("Part 2", 0)}),
+        list({item({with_anchors(paragraph("first"), {"fn1"})}), item("second")}),
+        with_anchors(heading(2, "Part 2"), {"part-2"}),
+        paragraph("The end."),
+    };
+    return document;
+}
+
+}  // namespace
+
+TEST_CASE("a document with anchors is written as version 2 and round-trips exactly") {
+    const Document document = anchored_document();
+    const std::string encoded = encode_document(document);
+    REQUIRE_FALSE(encoded.empty());
+    CHECK(encoded[0] == 2);
+    const Result<Document> decoded = decode_document(encoded);
+    REQUIRE(decoded.ok());
+    CHECK(decoded.value() == document);
+    CHECK(decoded.value().blocks[0].anchors == std::vector<std::string>{"top", "contents"});
+    CHECK(encode_document(decoded.value()) == encoded);
+}
+
+TEST_CASE("anchors take part in equality") {
+    Document a = anchored_document();
+    Document b = anchored_document();
+    CHECK(a == b);
+    b.blocks[3].anchors = {"part-3"};
+    CHECK_FALSE(a == b);
+}
+
+TEST_CASE("an anchored paragraph's bytes are exactly as documented; without anchors it stays version 1") {
+    Document document;
+    document.blocks = {with_anchors(paragraph("hi"), {"a"})};
+    CHECK(encode_document(document) == bytes({2, 0, 0, 1, 0x30, 0x80, 1, 1, 'a', 1, 0, 2, 'h', 'i'}));
+
+    // The same paragraph without anchors, or with only anchors the encoder
+    // drops (empty), keeps the version 1 bytes of the format's first release.
+    const std::string version1 = bytes({1, 0, 0, 1, 0x20, 1, 0, 2, 'h', 'i'});
+    document.blocks[0].anchors.clear();
+    CHECK(encode_document(document) == version1);
+    document.blocks[0].anchors = {""};
+    CHECK(encode_document(document) == version1);
+    CHECK(encode_document(travel_notes())[0] == 1);
+}
+
+TEST_CASE("the encoder keeps at most 64 anchors per block and drops empty and over-long ones") {
+    Block block = paragraph("x");
+    block.anchors.push_back("");
+    block.anchors.push_back(std::string(kMaxAnchorBytes + 1, 'l'));
+    for (int i = 0; i < 70; ++i) block.anchors.push_back("a" + std::to_string(i));
+    Document document;
+    document.blocks = {block};
+    const Result<Document> decoded = decode_document(encode_document(document));
+    REQUIRE(decoded.ok());
+    const std::vector<std::string>& kept = decoded.value().blocks[0].anchors;
+    REQUIRE(kept.size() == kMaxAnchorsPerBlock);
+    CHECK(kept.front() == "a0");
+    CHECK(kept.back() == "a63");
+
+    // Exactly at the limits: kept whole.
+    document.blocks[0].anchors = {std::string(kMaxAnchorBytes, 'z')};
+    const Result<Document> limit = decode_document(encode_document(document));
+    REQUIRE(limit.ok());
+    CHECK(limit.value() == document);
+}
+
+TEST_CASE("hostile anchor counts and lengths are rejected with their byte offset, before allocating") {
+    struct Case {
+        std::string input;
+        std::string message;
+    };
+    const std::vector<Case> cases = {
+        // Version 1 has no anchors: attribute bit 7 is still reserved.
+        {bytes({1, 0, 0, 1, 0x10, 0x80, 1, 1, 'a'}), "at byte 5: block has unknown attributes"},
+        {bytes({2, 0, 0, 1, 0x10, 0x80}) + varint(65) + std::string(130, '\x01'),
+         "at byte 6: block has 65 anchors, more than 64"},
+        {bytes({2, 0, 0, 1, 0x10, 0x80}) + varint(uint64_t{1} << 40),
+         "at byte 6: anchor count claims 1099511627776 but only 0 bytes remain"},
+        {bytes({2, 0, 0, 1, 0x10, 0x80, 1}) + varint(257) + std::string(257, 'a'),
+         "at byte 7: anchor is 257 bytes, more than 256"},
+        {bytes({2, 0, 0, 1, 0x10, 0x80, 1}) + varint(uint64_t{1} << 62) + "ab",
+         "at byte 7: anchor is 4611686018427387904 bytes, more than 256"},
+        {bytes({2, 0, 0, 1, 0x10, 0x80, 1, 5, 'a', 'b'}), "at byte 7: anchor runs past the end"},
+        {bytes({2, 0, 0, 1, 0x10, 0x80, 1, 0, 0}), "at byte 7: anchor is empty"},
+        {bytes({2, 0, 0, 1, 0x10, 0x80, 0}), "at byte 6: block has an empty anchor list"},
+        {bytes({2, 0, 0, 0}), "at byte 0: document format version 2 without any anchor"},
+    };
+    for (const Case& c : cases) {
+        const Result<Document> decoded = decode_document(c.input);
+        REQUIRE_FALSE(decoded.ok());
+        CHECK(decoded.code() == ErrorCode::corrupt);
+        CHECK_MESSAGE(decoded.error().message == "document is damaged " + c.message, decoded.error().message);
+    }
+}
+
+TEST_CASE("flipping any bit of an anchored document gives an error or a document that re-encodes to itself") {
+    const std::string encoded = encode_document(anchored_document());
+    int documents = 0;
+    for (size_t position = 0; position < encoded.size(); ++position) {
+        for (int mask : {0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0xFF}) {
+            std::string damaged = encoded;
+            damaged[position] = static_cast<char>(damaged[position] ^ mask);
+            const Result<Document> decoded = decode_document(damaged);
+            if (!decoded.ok()) {
+                REQUIRE((decoded.code() == ErrorCode::corrupt || decoded.code() == ErrorCode::unsupported_version));
+                continue;
+            }
+            ++documents;
+            const std::string again = encode_document(decoded.value());
+            const Result<Document> redecoded = decode_document(again);
+            REQUIRE(redecoded.ok());
+            REQUIRE(redecoded.value() == decoded.value());
+        }
+    }
+    CHECK(documents > 0);
+}
+
+TEST_CASE("block_of_anchor numbers blocks in pre-order, as the layout does") {
+    const Document document = anchored_document();
+    // 0 heading, 1 paragraph, 2 list, 3 item, 4 its paragraph, 5 item, 6 its paragraph, 7 heading, 8 paragraph.
+    CHECK(block_of_anchor(document, "top") == std::optional<uint32_t>(0));
+    CHECK(block_of_anchor(document, "contents") == std::optional<uint32_t>(0));
+    CHECK(block_of_anchor(document, "fn1") == std::optional<uint32_t>(4));
+    CHECK(block_of_anchor(document, "part-2") == std::optional<uint32_t>(7));
+    CHECK_FALSE(block_of_anchor(document, "Part-2").has_value());  // ids are case-sensitive
+    CHECK_FALSE(block_of_anchor(document, "missing").has_value());
+    CHECK_FALSE(block_of_anchor(document, "").has_value());
+}
+
+TEST_CASE("block_of_anchor matches a percent-encoded fragment against the id as written") {
+    Document document;
+    document.blocks = {paragraph("a"), with_anchors(heading(2, "\xC3\xA9t\xC3\xA9"), {"\xC3\xA9t\xC3\xA9", "a b"})};
+    CHECK(block_of_anchor(document, "%C3%A9t%C3%A9") == std::optional<uint32_t>(1));
+    CHECK(block_of_anchor(document, "\xC3\xA9t\xC3\xA9") == std::optional<uint32_t>(1));
+    CHECK(block_of_anchor(document, "a%20b") == std::optional<uint32_t>(1));
+    CHECK_FALSE(block_of_anchor(document, "%zz").has_value());
 }
 
 // ---------------------------------------------------------------------------

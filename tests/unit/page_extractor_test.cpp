@@ -631,3 +631,85 @@ TEST_CASE("every page of the sample mirror extracts without error and without si
     CHECK(listings >= 1);
     MESSAGE(pages << " pages, " << listings << " listings, " << old_pages << " pages of the old site");
 }
+
+// ---------------------------------------------------------------------------
+// Anchors: where "page#name" links land
+
+TEST_CASE("ids on headings and <a name> become the anchors of the block they name") {
+    ExtractedPage page = extract(R"(<title>Anchors</title><body>
+      <p><a href="#q1">Question one</a> <a href="#q2">Question two</a></p>
+      <h2 id="q1">Question one</h2><p>Answer one.</p>
+      <p><a name="q2"></a>Question two, named the old way.</p>
+      <h3><a name="old" id="both">Old style</a></h3>
+      </body>)",
+                                 "https://example.org/interview/");
+    const auto& blocks = page.body.blocks;
+    REQUIRE(blocks.size() == 5);
+    CHECK(blocks[0].anchors.empty());
+    CHECK(blocks[1].kind == doc::BlockKind::heading);
+    CHECK(blocks[1].anchors == std::vector<std::string>{"q1"});
+    CHECK(blocks[2].anchors.empty());
+    CHECK(span_text(blocks[3]) == "Question two, named the old way.");
+    CHECK(blocks[3].anchors == std::vector<std::string>{"q2"});
+    CHECK(blocks[4].kind == doc::BlockKind::heading);
+    CHECK(blocks[4].anchors == std::vector<std::string>{"both", "old"});
+    // In-page links point at this page with the fragment kept.
+    REQUIRE(page.body.links.size() == 2);
+    CHECK(page.body.links[0].url == "https://example.org/interview/#q1");
+    CHECK(url::canonical_url(page.body.links[1].url) == url::canonical_url("https://example.org/interview/"));
+    CHECK(url::fragment_of(page.body.links[1].url) == "q2");
+}
+
+TEST_CASE("text before <h2 id> does not take its id; an inline id inside a paragraph names that paragraph") {
+    ExtractedPage page = extract(R"(<title>Order</title><body><div>Intro text before the heading
+      <h2 id="x">Heading</h2>Text after <span id="mid">with an inline id</span> inside.</div></body>)",
+                                 "https://example.org/");
+    const auto& blocks = page.body.blocks;
+    REQUIRE(blocks.size() == 3);
+    CHECK(span_text(blocks[0]) == "Intro text before the heading");
+    CHECK(blocks[0].anchors.empty());
+    CHECK(blocks[1].anchors == std::vector<std::string>{"x"});
+    CHECK(span_text(blocks[2]) == "Text after with an inline id inside.");
+    CHECK(blocks[2].anchors == std::vector<std::string>{"mid"});
+}
+
+TEST_CASE("a container's id names its first block; an empty anchor element names the next block") {
+    ExtractedPage page = extract(R"(<title>Containers</title><body>
+      <p>First paragraph.</p>
+      <div id="section-2"><div class="inner" id="inner"><p>Section two starts here.</p></div><p>More.</p></div>
+      <a id="notes"></a>
+      <ul id="list"><li id="item-1">One</li><li>Two</li></ul>
+      <blockquote id="quote"><p>Quoted.</p></blockquote>
+      <p>Last<a name="end"></a></p>
+      </body>)",
+                                 "https://example.org/");
+    const auto& blocks = page.body.blocks;
+    REQUIRE(blocks.size() == 6);
+    CHECK(blocks[0].anchors.empty());
+    CHECK(span_text(blocks[1]) == "Section two starts here.");
+    CHECK(blocks[1].anchors == std::vector<std::string>{"section-2", "inner"});
+    CHECK(blocks[2].anchors.empty());
+    // The list's first item's paragraph is made first: the ids before it land there.
+    REQUIRE(blocks[3].kind == doc::BlockKind::list);
+    REQUIRE(!blocks[3].children.empty());
+    REQUIRE(!blocks[3].children[0].children.empty());
+    CHECK(blocks[3].children[0].children[0].anchors == std::vector<std::string>{"notes", "list", "item-1"});
+    REQUIRE(blocks[4].kind == doc::BlockKind::quote);
+    CHECK(blocks[4].children.at(0).anchors == std::vector<std::string>{"quote"});
+    CHECK(blocks[5].anchors == std::vector<std::string>{"end"});
+
+    // The anchors survive encoding, and the document finds them.
+    const std::string encoded = doc::encode_document(page.body);
+    CHECK(encoded[0] == 2);
+    const Result<doc::Document> decoded = doc::decode_document(encoded);
+    REQUIRE(decoded.ok());
+    CHECK(decoded.value() == page.body);
+    CHECK(doc::block_of_anchor(page.body, "section-2") == std::optional<uint32_t>(1));
+}
+
+TEST_CASE("a page without ids or names keeps a version 1 document") {
+    ExtractedPage page = extract("<title>Plain</title><body><h2>Heading</h2><p>Text <b>bold</b>.</p></body>",
+                                 "https://example.org/");
+    REQUIRE(page.body.blocks.size() == 2);
+    CHECK(doc::encode_document(page.body)[0] == 1);
+}

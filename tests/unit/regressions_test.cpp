@@ -17,6 +17,7 @@
 
 // The fuzzers abort on a broken invariant; here it is a failed check.
 #define SITEPACK_FUZZ_CHECK(condition, what) CHECK_MESSAGE((condition), what)
+#include "../../fuzz/reader_targets.h"
 #include "../../fuzz/targets.h"
 
 namespace fs = std::filesystem;
@@ -38,6 +39,8 @@ const Target kTargets[] = {
     {"fuzz_url", sitepack_fuzz::url},
     {"fuzz_bundle_open", sitepack_fuzz::bundle_open},
     {"fuzz_text_layout", sitepack_fuzz::text_layout},
+    {"fuzz_image_decode", sitepack_fuzz::image_decode},
+    {"fuzz_font_load", sitepack_fuzz::font_load},
 };
 
 const fs::path kSourceDir = SITEPACK_SOURCE_DIR;
@@ -105,3 +108,5 @@ TEST_CASE("regressions: fuzz_charset inputs") { CHECK(replay(kTargets[3]) > 0); 
 TEST_CASE("regressions: fuzz_url inputs") { CHECK(replay(kTargets[4]) > 0); }
 TEST_CASE("regressions: fuzz_bundle_open inputs") { CHECK(replay(kTargets[5]) > 0); }
 TEST_CASE("regressions: fuzz_text_layout inputs") { CHECK(replay(kTargets[6]) > 0); }
+TEST_CASE("regressions: fuzz_image_decode inputs") { CHECK(replay(kTargets[7]) > 0); }
+TEST_CASE("regressions: fuzz_font_load inputs") { CHECK(replay(kTargets[8]) > 0); }

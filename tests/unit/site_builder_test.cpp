@@ -9,6 +9,7 @@
 #include <string>
 
 #include "site_builder.h"
+#include "sitepack/bundle_format.h"
 #include "sitepack/bundle.h"
 
 namespace fs = std::filesystem;
@@ -161,7 +162,7 @@ TEST_CASE("the bundle carries the format's application id and version") {
     sqlite3_prepare_v2(db, "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version)", -1, &statement, nullptr);
     REQUIRE(sqlite3_step(statement) == SQLITE_ROW);
     CHECK(sqlite3_column_int(statement, 0) == 0x5350414B);
-    CHECK(sqlite3_column_int(statement, 1) == 1);
+    CHECK(sqlite3_column_int(statement, 1) == kBundleFormatVersion);
     sqlite3_finalize(statement);
     sqlite3_close(db);
 }

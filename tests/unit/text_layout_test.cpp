@@ -871,3 +871,43 @@ TEST_CASE("layout of a 2000-paragraph document is fast") {
     MESSAGE("1000 visible_range queries of an 800 px band: " << query_ms << " ms");
     CHECK(!visible.runs.empty());
 }
+
+TEST_CASE("layout gives the top of every block, so a #fragment link can land on an anchored heading") {
+    const FakeMetrics metrics;
+    std::vector<doc::Block> blocks = {heading(1, "Contents")};
+    for (int i = 0; i < 20; ++i) blocks.push_back(paragraph("Paragraph number " + std::to_string(i) + " of the intro."));
+    doc::Block target = heading(2, "Section three");
+    target.anchors = {"section-3"};
+    blocks.push_back(target);
+    blocks.push_back(list(false, 1, {item("one"), item("two")}));
+    blocks.push_back(table({row({cell("a"), cell("b")})}));
+    const doc::Document document = document_of(blocks);
+    const Layout layout = layout_document(document, 400, metrics, test_style());
+
+    // The anchored heading is block 21: its top is the top of its first line.
+    const std::optional<float> y = layout.anchor_y(document, "section-3");
+    REQUIRE(y.has_value());
+    const TextRun* run = run_with_text(layout, "Section three");
+    REQUIRE(run != nullptr);
+    const LayoutLine& line = layout.lines()[run->line];
+    CHECK(*y == doctest::Approx(line.top));
+    CHECK(*y > 20 * 20.0f);  // below twenty one-line paragraphs
+    CHECK(layout.block_top(21) == y);
+    CHECK_FALSE(layout.anchor_y(document, "section-4").has_value());
+
+    // Every block has a top, in document order; list items and table cells included.
+    // 22 list, 23 item, 24 item, 25 table, 26 row, 27 cell, 28 cell.
+    float previous = -1.0f;
+    for (uint32_t block = 0; block <= 28; ++block) {
+        const std::optional<float> top = layout.block_top(block);
+        REQUIRE(top.has_value());
+        CHECK(*top >= previous);
+        previous = *top;
+    }
+    CHECK_FALSE(layout.block_top(29).has_value());
+    CHECK(*layout.block_top(23) < *layout.block_top(24));     // second item below the first
+    CHECK(*layout.block_top(27) == *layout.block_top(28));    // cells of one row share their top
+    const TextRun* two = run_with_text(layout, "two");
+    REQUIRE(two != nullptr);
+    CHECK(*layout.block_top(24) == doctest::Approx(layout.lines()[two->line].top));
+}

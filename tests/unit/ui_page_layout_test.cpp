@@ -106,3 +106,32 @@ TEST_CASE("CJK text breaks between characters; a link's run is found under the p
     REQUIRE(found != nullptr);
     CHECK(found->link == 0);
 }
+
+TEST_CASE("an anchor's top in the reading view is its heading's first line, below the page header") {
+    HeadlessImGui imgui;
+    doc::Document document;
+    for (int i = 0; i < 12; ++i) {
+        doc::Block block; block.kind = doc::BlockKind::paragraph; block.spans = {span("Paragraph " + std::to_string(i))};
+        document.blocks.push_back(block);
+    }
+    doc::Block target; target.kind = doc::BlockKind::heading; target.level = 2;
+    target.spans = {span("Section three")};
+    target.anchors = {"section-3"};
+    document.blocks.push_back(target);
+
+    ui::PageHeader header;
+    header.title = "A long report";
+    header.meta = "26 November 2026";
+    const ui::PageLayout with_header = ui::layout_page(document, header, imgui.fonts(), 600.0f);
+    const ui::PageLayout without_header = ui::layout_page(document, {}, imgui.fonts(), 600.0f);
+    const std::optional<float> top = ui::anchor_top(with_header, document, "section-3");
+    const std::optional<float> bare = ui::anchor_top(without_header, document, "section-3");
+    REQUIRE(top.has_value());
+    REQUIRE(bare.has_value());
+    CHECK(*top > *bare);  // the header pushes the body down
+    REQUIRE(!with_header.headings.empty());
+    CHECK(with_header.headings.back().text == "Section three");
+    CHECK(*top == doctest::Approx(with_header.headings.back().y));
+    CHECK(with_header.block_tops.size() == document.blocks.size());
+    CHECK_FALSE(ui::anchor_top(with_header, document, "section-4").has_value());
+}

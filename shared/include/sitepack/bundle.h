@@ -25,6 +25,7 @@
 
 #include "sitepack/document.h"
 #include "sitepack/result.h"
+#include "sitepack/signature.h"
 
 namespace sitepack {
 
@@ -53,6 +54,16 @@ struct BundleInfo {
     std::vector<NavigationEntry> menu;        // the site's own main menu
     std::vector<NavigationEntry> categories;  // its category list
     std::vector<NavigationEntry> archives;    // its monthly archive list
+    // Who signed the bundle and whether its content is what they signed,
+    // checked at open (signature.h). Pages, images and fonts are checked
+    // against their signed hashes when read.
+    signing::SignatureCheck signature;
+};
+
+struct OpenOptions {
+    // Publisher keys the reader trusts (pinned): the signature check says
+    // whether the bundle was signed by one of them (PublisherTrust).
+    std::vector<signing::PublicKey> trusted_publishers;
 };
 
 struct PageRecord {
@@ -136,6 +147,9 @@ public:
     // corrupt (the metadata or dictionary cannot be read); each message
     // names the file.
     static Result<Bundle> open(const std::string& path);
+    // The same, with pinned publisher keys. A bad or missing signature is not
+    // an open failure: it is reported in info().signature.
+    static Result<Bundle> open(const std::string& path, const OpenOptions& options);
 
     Bundle(Bundle&&) noexcept;
     Bundle& operator=(Bundle&&) noexcept;
@@ -150,7 +164,8 @@ public:
     Result<PageRecord> page(int64_t page_id) const;
 
     // Decompresses, checks against the stored hash, and decodes one page
-    // body. corrupt names the page's URL when any step fails.
+    // body. corrupt names the page's URL when any step fails; a body that
+    // does not match its hash is "altered or damaged".
     Result<doc::Document> read_document(int64_t page_id) const;
 
     // Pages in URL order (or newest first when by_date), `limit` from `offset`.

@@ -12,7 +12,9 @@
 // nothing in a bundle can run.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +60,9 @@ enum class BlockKind : uint8_t {
     rule = 10,         // a horizontal rule; nothing else
 };
 
+constexpr size_t kMaxAnchorsPerBlock = 64;
+constexpr size_t kMaxAnchorBytes = 256;
+
 struct Block {
     BlockKind kind = BlockKind::paragraph;
     uint8_t level = 0;          // heading: 1..6
@@ -67,6 +72,10 @@ struct Block {
     uint16_t colspan = 1;       // table_cell
     uint16_t rowspan = 1;       // table_cell
     int32_t image = -1;         // figure: index into Document::images
+    // The HTML ids (and <a name> names) that point at this block, so a link
+    // ending in "#name" can land on it. At most kMaxAnchorsPerBlock, each
+    // 1..kMaxAnchorBytes bytes; the encoder drops any beyond that.
+    std::vector<std::string> anchors;
     std::vector<Span> spans;
     std::vector<Block> children;
     bool operator==(const Block&) const;
@@ -105,7 +114,9 @@ struct Document {
 };
 
 // Encodes a document to its stored byte form (format described in
-// docs/FORMAT.md). Deterministic: equal documents give equal bytes.
+// docs/FORMAT.md). Deterministic: equal documents give equal bytes. A
+// document with no anchors is written as version 1 (as before anchors
+// existed); one with anchors as version 2.
 std::string encode_document(const Document& document);
 
 // Decodes bytes made by encode_document. Never reads out of bounds and never
@@ -118,6 +129,14 @@ Result<Document> decode_document(std::string_view bytes);
 // items and table cells on their own lines. Used for the full-text index,
 // snippets and "copy page text".
 std::string plain_text(const Document& document);
+
+// The block an anchor names: its pre-order number (the document's first
+// top-level block is 0, then its children, then the next top-level block...;
+// the order the layout numbers blocks in), or nullopt if no block carries
+// `anchor`. `anchor` is a URL fragment without '#'; it is compared exactly
+// first and, failing that, percent-decoded (HTML ids are matched
+// case-sensitively). Blocks deeper than kMaxDepth are not searched.
+std::optional<uint32_t> block_of_anchor(const Document& document, std::string_view anchor);
 
 // The document as wrapped plain text for a terminal, `width` columns wide
 // (CJK characters count two columns): headings underlined, lists indented and

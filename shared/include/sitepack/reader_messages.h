@@ -52,6 +52,10 @@ using Json = nlohmann::ordered_json;
 // Answer: BundleInfo.
 struct OpenBundleRequest {
     std::string path;
+    // Pinned publisher keys, one public key line each ("sitepack-ed25519
+    // <base64> <name>", signature.h); the answer's signature says whether
+    // the bundle is signed by one of them. Lines that are no key are ignored.
+    std::vector<std::string> trusted_publishers;
 };
 
 // What the open bundle says about itself. Answer: BundleInfo.

@@ -265,6 +265,18 @@ public:
     // may cross style changes; they do not cross flows. Empty query: none.
     std::vector<TextMatch> find_matches(std::string_view query, const FontMetrics& metrics) const;
 
+    // The y where block number `block` (pre-order, as TextFlow::block) starts:
+    // the top of its first line or decoration, spacing above it excluded. A
+    // block the layout does not show (nested too deep, a table cell that did
+    // not fit the grid) gets the top of the nearest shown block before it.
+    // nullopt if the document has no such block.
+    std::optional<float> block_top(uint32_t block) const;
+
+    // The y of the block `fragment` names (doc::block_of_anchor) in this
+    // layout of `document`; nullopt if no block carries that anchor (the
+    // reader then shows the top of the page).
+    std::optional<float> anchor_y(const doc::Document& document, std::string_view fragment) const;
+
 private:
     friend class detail::LayoutBuilder;
     std::string_view slice(uint32_t offset, uint32_t length) const {
@@ -286,6 +298,7 @@ private:
     std::vector<TextFlow> flows_;
     std::vector<uint32_t> flow_run_begin_;
     std::vector<uint32_t> flow_runs_;
+    std::vector<float> block_tops_;  // by pre-order block number; negative: not shown
     // Upper bounds of item heights, so a band query can binary-search on top.
     float max_line_height_ = 0.0f;
     float max_decoration_height_ = 0.0f;

@@ -1,0 +1,70 @@
+// The reader as a web page: the canvas fills the window at any
+// devicePixelRatio and follows resizes; copying reaches the clipboard; the
+// page's Content-Security-Policy holds with no violation.
+'use strict';
+
+const {test, before, after} = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const lib = require('./lib');
+
+let server;
+before(async () => {
+  lib.requirePrerequisites();
+  server = await lib.serve({root: path.join(lib.DIST, 'web'), mounts: {'/bundles/': lib.FIXTURES}});
+});
+after(async () => { if (server) await server.stop(); });
+
+for (const ratio of [1, 1.5, 2]) {
+  test(`display: at devicePixelRatio ${ratio} the canvas has one pixel per device pixel and follows resizes`, async () => {
+    const context = await lib.launch({deviceScaleFactor: ratio, viewport: {width: 1000, height: 700}});
+    try {
+      const page = await context.newPage();
+      const lines = lib.watchConsole(page);
+      await page.goto(server.url + 'index.html?bundle=bundles/lfnkr.sitepack#' + encodeURI(lib.POST));
+      await lib.waitForUI(page);
+      await lib.waitForDump(page, (d) => d.bundle_state === 'open' && lib.pagePath(d.url) === lib.pagePath(lib.POST), 'the post');
+      await lib.settle(page);
+      const size = () => page.evaluate(() => {
+        const c = document.getElementById('canvas');
+        const r = c.getBoundingClientRect();
+        return {width: c.width, height: c.height, cssWidth: r.width, cssHeight: r.height,
+                innerWidth: window.innerWidth, innerHeight: window.innerHeight, ratio: window.devicePixelRatio};
+      });
+      let s = await size();
+      assert.equal(s.ratio, ratio);
+      assert.equal(s.cssWidth, s.innerWidth, 'the canvas does not fill the window\'s width');
+      assert.equal(s.cssHeight, s.innerHeight, 'the canvas does not fill the window\'s height');
+      assert.ok(Math.abs(s.width - s.innerWidth * ratio) <= 1, `canvas ${s.width} px wide for ${s.innerWidth} CSS px at ${ratio}`);
+      assert.ok(Math.abs(s.height - s.innerHeight * ratio) <= 1, `canvas ${s.height} px high for ${s.innerHeight} CSS px at ${ratio}`);
+      const shot = await lib.screenshot(page, `display-dpr-${ratio}`);
+      assert.ok(lib.imageStats(shot).darkShare > 0.005, 'the page looks blank');
+
+      await page.setViewportSize({width: 700, height: 900});
+      await page.waitForFunction((r) => Math.abs(document.getElementById('canvas').width - 700 * r) <= 1, ratio, {timeout: 10000});
+      s = await size();
+      assert.ok(Math.abs(s.height - 900 * ratio) <= 1, 'the canvas did not follow the resize');
+      await lib.settle(page);
+      await lib.screenshot(page, `display-dpr-${ratio}-resized`);
+      assert.ok(!lines.some((l) => /Content Security Policy|Refused to/.test(l)), 'CSP violations:\n' + lines.join('\n'));
+    } finally {
+      await context.closeAll();
+    }
+  });
+}
+
+test('display: text the reader copies reaches the system clipboard', async () => {
+  const context = await lib.launch();
+  try {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {origin: new URL(server.url).origin});
+    const page = await context.newPage();
+    await page.goto(server.url + 'index.html?bundle=bundles/lfnkr.sitepack');
+    await lib.waitForUI(page);
+    await lib.waitForDump(page, (d) => d.bundle_state === 'open', 'the bundle');
+    await page.evaluate(() => window.sitepackShell.state.ui.sitepackCopyText('北朝鮮難民救援基金 https://example.org/'));
+    await page.waitForFunction(() => window.sitepackShell.events.some((e) => e.what === 'copy'), null, {timeout: 5000});
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), '北朝鮮難民救援基金 https://example.org/');
+  } finally {
+    await context.closeAll();
+  }
+});
