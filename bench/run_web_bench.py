@@ -95,7 +95,7 @@ async function settle(page) {
 }
 
 async function startup() {
-  const cold = [], warm = [];
+  const cold = [], warm = [], phases = [];
   for (let i = 0; i < job.runs; i++) {
     const context = await persistent();
     const page = await context.newPage();
@@ -104,9 +104,18 @@ async function startup() {
     await page.close();
     const again = await context.newPage();
     warm.push(await firstPage(again, job.url));
+    phases.push(await again.evaluate(() => {
+      // When each step of the shell's start was reached (ms from navigation).
+      const at = (what, detail) => {
+        const e = window.sitepackShell.events.find((x) => x.what === what && (!detail || detail(x.detail)));
+        return e ? e.t : null;
+      };
+      return {ui: at('ui-ready'), core: at('core-ready'), source: at('source-ready'),
+              open: at('ui-status', (d) => d && d.bundle_state === 'open'), shown: at('page-shown')};
+    }));
     await context.done();
   }
-  return {cold, warm};
+  return {cold, warm, phases};
 }
 
 async function bytes() {
@@ -346,6 +355,12 @@ def main():
                          "(reference)", "—"))
             rows.append(("   web, every run: cold; warm", ", ".join(ms(v) for v in web_times["cold"]),
                          ", ".join(ms(v) for v in web_times["warm"]), "—", "", ""))
+            phase = {k: statistics.median(p[k] for p in web_times["phases"] if p[k] is not None)
+                     for k in ("ui", "core", "source", "open", "shown")}
+            rows.append(("   warm, where the time goes (medians, ms from navigation): UI module running; core running; "
+                         "bundle source ready; bundle open (core); home page shown",
+                         f"{phase['ui']:.0f}; {phase['core']:.0f}; {phase['source']:.0f}; {phase['open']:.0f}; {phase['shown']:.0f}",
+                         "—", "—", "", ""))
 
         # 3. Bytes fetched: each query in a fresh profile (nothing cached).
         if "bytes" in parts:
@@ -415,7 +430,8 @@ def main():
         "",
         "- command: `python3 bench/run_web_bench.py" + "".join(" " + a for a in sys.argv[1:]) + "`",
         f"- machine: {os.cpu_count()} cores, {cpu}; load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "
-        f"{chromium_version} headless, WebGL2 through SwiftShader (software); source `{commit}`",
+        f"{chromium_version} headless, WebGL2 through SwiftShader (software); source `{commit}` (the wasm modules as "
+        f"found in `{dist.relative_to(ROOT) if dist.is_relative_to(ROOT) else dist}/web`, built by scripts/build-web.sh)",
         f"- hosted bundle: `{bundle.relative_to(ROOT) if bundle.is_relative_to(ROOT) else bundle}` ({human(bundle.stat().st_size)}), "
         "served by `tests/browser/serve.py` (HTTP Range) on 127.0.0.1",
         "- the size peer: kiwix-js's libzim WASM build as published (2,184,660 B wasm + 136,633 B JS, uncompressed; not "
@@ -424,7 +440,8 @@ def main():
         "the home page with nothing pending (`_sitepack_ui_idle()`); the browser's own start is not counted. Native: "
         "bench/run_reader_bench.py's method, minus `xvfb-run true`",
         "- bytes fetched: the Worker's log of its HTTP requests (bodies received) for the bundle, checked against the server's log; "
-        "64 KB blocks with read-ahead, so more than SQLite itself asked for",
+        "4 KB blocks (the bundle's page size) with read-ahead on consecutive reads; SQLite's own reads "
+        "(`_sitepack_core_bytes_read`) are given beside them",
         "- memory: picked-file mode (the File read by slices in the Worker); the 1 GB bundle is the 10,000-post one grown by a "
         "table of random blobs the reader never reads (`bench_padding`)",
         f"- run time: {elapsed / 60:.1f} min",
