@@ -180,6 +180,51 @@ Status save_screenshot(const std::string& path, int width, int height) {
     return {};
 }
 
+namespace {
+
+// Adds the pinned publisher keys to every open request on its way to the core.
+class PinningChannel : public ui::CoreChannel {
+public:
+    PinningChannel(std::unique_ptr<ui::CoreChannel> inner, std::vector<std::string> keys)
+        : inner_(std::move(inner)), keys_(std::move(keys)) {}
+    uint64_t post(reader::Request request) override {
+        if (auto* open = std::get_if<reader::OpenBundleRequest>(&request.body); open && open->trusted_publishers.empty())
+            open->trusted_publishers = keys_;
+        return inner_->post(std::move(request));
+    }
+    std::vector<reader::Response> poll() override { return inner_->poll(); }
+
+private:
+    std::unique_ptr<ui::CoreChannel> inner_;
+    std::vector<std::string> keys_;
+};
+
+void read_key_lines(const fs::path& file, std::vector<std::string>& keys) {
+    std::ifstream in(file);
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("sitepack-ed25519 ", 0) == 0) keys.push_back(line);
+}
+
+}  // namespace
+
+std::unique_ptr<ui::CoreChannel> NativePlatform::open_core_channel() {
+    return std::make_unique<PinningChannel>(ui::make_thread_channel([this] { wake(); }), trusted_publishers());
+}
+
+std::vector<std::string> NativePlatform::trusted_publishers() {
+    std::vector<std::string> keys;
+    for (const std::string& folder : {executable_folder(nullptr), config_folder_}) {
+        if (folder.empty()) continue;
+        std::error_code error;
+        const fs::path base = path_of(folder);
+        read_key_lines(base / "trusted-publishers.txt", keys);
+        for (const auto& entry : fs::directory_iterator(base / "publishers", error))
+            if (entry.path().extension() == ".pub") read_key_lines(entry.path(), keys);
+    }
+    return keys;
+}
+
 std::string executable_folder(const char* argv0) {
     std::error_code error;
 #ifndef _WIN32

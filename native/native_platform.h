@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sitepack/ui/platform.h"
 
@@ -21,9 +22,11 @@ public:
     Status open_in_browser(const std::string& url) override;
     void wake() override;
     ui::FontFiles system_fonts(bool with_cjk) override;
-    std::unique_ptr<ui::CoreChannel> open_core_channel() override {
-        return ui::make_thread_channel([this] { wake(); });
-    }
+    // The core thread's channel; bundles open with the pinned publisher keys.
+    std::unique_ptr<ui::CoreChannel> open_core_channel() override;
+    // trusted-publishers.txt and publishers/*.pub beside the executable and
+    // in the config folder.
+    std::vector<std::string> trusted_publishers() override;
 
 private:
     GLFWwindow* window_;

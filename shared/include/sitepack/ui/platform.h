@@ -94,6 +94,11 @@ public:
     // The reader pressed "Open a bundle": true when the platform shows a
     // chooser of its own (the browser's file picker), false for the in-app one.
     virtual bool choose_file() { return false; }
+    // Publisher keys the reader pins, one public key line each
+    // ("sitepack-ed25519 <base64> <name>", sitepack/signature.h): the info
+    // view then says whether a bundle is signed by one of them. Natively
+    // from files beside the executable or in the config folder; none by default.
+    virtual std::vector<std::string> trusted_publishers() { return {}; }
 };
 
 // Creates GPU textures for decoded images. ImGui 1.92's OpenGL3 backend
