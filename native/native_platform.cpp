@@ -217,7 +217,7 @@ std::vector<std::string> NativePlatform::trusted_publishers() {
     for (const std::string& folder : {executable_folder(nullptr), config_folder_}) {
         if (folder.empty()) continue;
         std::error_code error;
-        const fs::path base = path_of(folder);
+        const fs::path base = fs::u8path(folder);
         read_key_lines(base / "trusted-publishers.txt", keys);
         for (const auto& entry : fs::directory_iterator(base / "publishers", error))
             if (entry.path().extension() == ".pub") read_key_lines(entry.path(), keys);
