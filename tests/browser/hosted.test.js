@@ -4,6 +4,8 @@
 
 const {test, before, after} = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const lib = require('./lib');
 
@@ -213,4 +215,26 @@ test('hosted: a missing bundle and a damaged one give a message, not a blank pag
   assert.equal(state.bundle_state, 'failed');
   assert.ok(lib.imageStats(await lib.screenshot(page, 'hosted-truncated')).darkShare > 0.002);
   await page.close();
+});
+
+test('hosted: the bundle named in config.json opens with no ?bundle= in the address', async () => {
+  // A copy of dist/web as an NGO would configure it.
+  const site = fs.mkdtempSync(path.join(os.tmpdir(), 'sitepack-site-'));
+  for (const name of fs.readdirSync(path.join(lib.DIST, 'web'))) fs.copyFileSync(path.join(lib.DIST, 'web', name), path.join(site, name));
+  fs.writeFileSync(path.join(site, 'config.json'), JSON.stringify({bundle: 'bundles/lfnkr.sitepack', publishers: []}));
+  const configured = await lib.serve({root: site, mounts: {'/bundles/': lib.FIXTURES}});
+  const other = await lib.launch();
+  try {
+    const page = await other.newPage();
+    lib.watchConsole(page);
+    await page.goto(configured.url);
+    await lib.waitForUI(page);
+    const state = await lib.waitForDump(page, (d) => d.bundle_state === 'open' && d.url, 'the configured bundle\'s home page');
+    assert.match(state.bundle, /lfnkr\.sitepack/);
+    assert.ok(await page.locator('#chooser').isHidden(), 'the chooser shows although a bundle is configured');
+  } finally {
+    await other.closeAll();
+    await configured.stop();
+    fs.rmSync(site, {recursive: true, force: true});
+  }
 });

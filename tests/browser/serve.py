@@ -39,6 +39,14 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):  # quiet: the JSON log says it all
         pass
 
+    def handle(self):
+        # A browser closing a connection mid-answer (a page closed, a test
+        # over) is normal here, not an error worth a traceback.
+        try:
+            super().handle()
+        except (ConnectionResetError, BrokenPipeError):
+            pass
+
     def resolve(self, url_path):
         path = unquote(urlsplit(url_path).path)
         for prefix, folder in self.server.mounts:
