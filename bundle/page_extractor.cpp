@@ -742,12 +742,15 @@ private:
         return stats;
     }
 
-    // Whether a link leads to this site, without resolving it: relative
-    // references do; others by their host.
+    // Whether a link leads to another page of this site, without resolving
+    // it: relative references do (a bare "#fragment" does not); others by
+    // their host.
     bool is_internal_href(std::string_view href) const {
         size_t begin = 0;
         while (begin < href.size() && static_cast<unsigned char>(href[begin]) <= 0x20) ++begin;
         href = href.substr(begin);
+        // "#part-2": a table of contents within the page, not a menu of the site.
+        if (href.size() > 1 && href[0] == '#') return false;
         std::string_view host;
         if (href.substr(0, 2) == "//") {
             host = href.substr(2);

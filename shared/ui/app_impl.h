@@ -111,6 +111,8 @@ struct ReaderApp::Impl {
     bool layout_dirty = true;
     float scroll = 0, scroll_target = 0;
     float restore_scroll = -1;            // applied once the page is laid out
+    std::string pending_fragment;         // "#name" of the address: scrolled to once laid out
+    bool scroll_to_fragment(const std::string& fragment, bool smooth);  // false: no such anchor
     float viewport_height = 600;
     float column_left = 0;                // screen x of the column, last frame
     float page_top = 0;                   // screen y of the page's top (scroll included)

@@ -69,6 +69,10 @@ void ReaderApp::Impl::ensure_layout(float column_width) {
     } else {
         set_scroll(fraction * layout.height, false);
     }
+    if (!pending_fragment.empty()) {
+        scroll_to_fragment(pending_fragment, false);  // an unknown anchor leaves the page at its top
+        pending_fragment.clear();
+    }
     for (const LaidBox& box : layout.boxes)
         if (box.kind == BoxKind::image && box.image >= 0 && box.image < static_cast<int32_t>(document.images.size()))
             request_image(document.images[box.image].image_id);
@@ -90,6 +94,13 @@ void ReaderApp::Impl::update_find() {
         for (size_t at = text.find(wanted); at != std::string::npos; at = text.find(wanted, at + wanted.size()))
             find_matches.push_back({r, at, at + wanted.size()});
     }
+}
+
+bool ReaderApp::Impl::scroll_to_fragment(const std::string& fragment, bool smooth) {
+    const std::optional<float> top = anchor_top(layout, document, fragment);
+    if (!top) return false;
+    set_scroll(*top - body_size(), smooth);  // a little above, as the contents menu does
+    return true;
 }
 
 void ReaderApp::Impl::scroll_to_match() {

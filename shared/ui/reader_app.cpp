@@ -250,6 +250,23 @@ void ReaderApp::Impl::follow_link(int32_t index) {
     }
     switch (link.target) {
     case doc::LinkTarget::internal: {
+        const std::string fragment = url::fragment_of(link.url);
+        if (!fragment.empty() && link.page_id == current.page_id && record && screen == Screen::page) {
+            // "#name" on this page: scroll there, no reload; a history entry
+            // of its own, so Back returns to where the link was.
+            if (history_index >= 0 && history_index < static_cast<int>(history.size()))
+                history[history_index].scroll = scroll;
+            Location here = current;
+            here.url = link.url;
+            here.scroll = 0;
+            history.resize(static_cast<size_t>(history_index + 1));
+            history.push_back(here);
+            history_index = static_cast<int>(history.size()) - 1;
+            current = here;
+            message.clear();
+            if (!scroll_to_fragment(fragment, true)) set_scroll(0, true);
+            break;
+        }
         Location location;
         location.url = link.url;
         location.page_id = link.page_id;
@@ -285,6 +302,8 @@ void ReaderApp::Impl::show_document(const Location& location, doc::Document doc_
     header = std::move(header_);
     layout_dirty = true;
     restore_scroll = location.scroll;
+    // A saved scroll position (back, forward, resume) wins over the anchor.
+    pending_fragment = location.scroll > 0 ? std::string() : url::fragment_of(location.url);
     scroll = scroll_target = 0;
     found_for.clear();
     find_matches.clear();
@@ -397,7 +416,8 @@ void ReaderApp::Impl::handle(CoreResponse& response) {
                             pending_push);
             return;
         }
-        location.url = response.page.url;
+        const std::string fragment = url::fragment_of(pending_location.url);
+        location.url = response.page.url + (fragment.empty() ? "" : "#" + fragment);
         location.page_id = response.page.id;
         location.title = response.page.title;
         PageHeader page_header;
@@ -411,7 +431,13 @@ void ReaderApp::Impl::handle(CoreResponse& response) {
         if (!body.blocks.empty() && body.blocks[0].kind == doc::BlockKind::heading) {
             std::string first;
             for (const doc::Span& span : body.blocks[0].spans) first += span.text;
-            if (lower_ascii(first) == lower_ascii(page_header.title)) body.blocks.erase(body.blocks.begin());
+            if (lower_ascii(first) == lower_ascii(page_header.title)) {
+                // Its anchors ("#top", the title's id) now name what follows.
+                std::vector<std::string> anchors = std::move(body.blocks[0].anchors);
+                body.blocks.erase(body.blocks.begin());
+                if (!body.blocks.empty())
+                    body.blocks[0].anchors.insert(body.blocks[0].anchors.begin(), anchors.begin(), anchors.end());
+            }
         }
         show_document(location, std::move(body), page_header, &response.page, pending_push);
         break;

@@ -16,7 +16,7 @@ import unittest
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SOURCE_DIR, ScratchTestCase, sample_bundle  # noqa: E402
+from harness import SOURCE_DIR, ScratchTestCase, run, sample_bundle  # noqa: E402
 
 READER = os.environ.get("SITEPACK_READER", os.path.join(SOURCE_DIR, "build", "sitepack-reader"))
 LETTER = "/2023/10/21/open-letter-to-xi-jinping/"
@@ -241,6 +241,76 @@ class DamagedBundleTest(ReaderTestCase):
         self.assertEqual(damaged["title"], "Damaged page")
         self.assertIn("damaged", " ".join(damaged["headings"]).lower())
         self.assertEqual(self.dump("about.json")["title"], "About", "the rest of the bundle still reads")
+
+
+class FragmentLinkTest(ReaderTestCase):
+    """Links ending in #name land on the block with that id, not at the top."""
+
+    HOST = "anchors.example"
+
+    def long_page_bundle(self):
+        words = ("Refugees who reach a third country still need a place to stay, work and schooling for "
+                 "their children; this paragraph is long so that every section fills more than a screen. ")
+        toc = "".join(f'<li><a href="#section-{n}">Go to section {n}</a></li>' for n in range(1, 7))
+        sections = "".join(f'<h2 id="section-{n}">Section {n} heading</h2>' + f"<p>{words * 3}</p>" * 8
+                           for n in range(1, 7))
+        pages = {
+            "long": ("<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>A long report</title></head>"
+                     f"<body><main><h1>A long report</h1><ul>{toc}</ul>{sections}</main></body></html>"),
+            "": ("<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Home</title></head><body><main>"
+                 "<h1>Home</h1><p>Read <a href=\"/long/#section-4\">the fourth section of the report</a>.</p>"
+                 "</main></body></html>"),
+        }
+        root = self.path("site")
+        for rel, html in pages.items():
+            target = os.path.join(root, self.HOST, rel, "index.html")
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as f:
+                f.write(html)
+        bundle = self.path("anchors.sitepack")
+        run("build", root, "-o", bundle, "--quiet", check=0)
+        return bundle
+
+    def assert_at_section(self, state, n):
+        self.assertGreater(state["scroll"], 0, f"scrolled down to section {n}")
+        self.assertIn(f"Section {n} heading", state["visible_headings"])
+        self.assertNotIn("Section 1 heading", state["visible_headings"])
+
+    def test_open_click_and_back_with_fragments(self):
+        bundle = self.long_page_bundle()
+        self.run_script([
+            "open /long/#section-3", f"dump {self.path('opened.json')}",
+            "open /long/", f"dump {self.path('top.json')}",
+            'click "Go to section 5"', f"dump {self.path('clicked.json')}",
+            "back", f"dump {self.path('back.json')}",
+            "forward", f"dump {self.path('forward.json')}",
+            "open /", 'click "the fourth section"', f"dump {self.path('other_page.json')}",
+            "open /long/#no-such-section", f"dump {self.path('unknown.json')}",
+        ], bundle=bundle)
+        opened = self.dump("opened.json")
+        self.assertEqual(opened["title"], "A long report")
+        self.assertTrue(opened["url"].endswith("#section-3"), opened["url"])
+        self.assert_at_section(opened, 3)
+
+        top = self.dump("top.json")
+        self.assertEqual(top["scroll"], 0)
+        self.assertNotIn("Section 5 heading", top["visible_headings"])
+
+        clicked = self.dump("clicked.json")
+        self.assert_at_section(clicked, 5)
+        self.assertTrue(clicked["url"].endswith("#section-5"), clicked["url"])
+        self.assertEqual(clicked["history_size"], top["history_size"] + 1, "the jump is a history entry")
+
+        back = self.dump("back.json")
+        self.assertEqual(back["scroll"], 0, "back returns to the table of contents")
+        self.assertFalse(back["url"].endswith("#section-5"))
+        self.assert_at_section(self.dump("forward.json"), 5)
+
+        self.assert_at_section(self.dump("other_page.json"), 4)
+
+        unknown = self.dump("unknown.json")
+        self.assertEqual(unknown["title"], "A long report", "an unknown fragment still opens the page")
+        self.assertEqual(unknown["scroll"], 0)
 
 
 class ScriptErrorTest(ReaderTestCase):

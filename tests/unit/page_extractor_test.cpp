@@ -713,3 +713,23 @@ TEST_CASE("a page without ids or names keeps a version 1 document") {
     REQUIRE(page.body.blocks.size() == 2);
     CHECK(doc::encode_document(page.body)[0] == 1);
 }
+
+TEST_CASE("a table of contents of in-page links on a hand-made page is content, not a menu") {
+    std::string sections;
+    for (int n = 1; n <= 4; ++n) {
+        sections += "<h2 id=\"s" + std::to_string(n) + "\">Section " + std::to_string(n) + "</h2><p>";
+        for (int i = 0; i < 12; ++i) sections += "Text of the section that is long enough to be the page's content. ";
+        sections += "</p>";
+    }
+    ExtractedPage page = extract("<title>Report</title><body><ul><li><a href=\"#s1\">One</a></li><li><a href=\"#s2\">Two</a>"
+                                 "</li><li><a href=\"#s3\">Three</a></li><li><a href=\"#s4\">Four</a></li></ul>" + sections +
+                                 "</body>",
+                                 "https://example.org/report/");
+    const auto& blocks = page.body.blocks;
+    REQUIRE(!blocks.empty());
+    REQUIRE(blocks[0].kind == doc::BlockKind::list);
+    CHECK(blocks[0].children.size() == 4);
+    REQUIRE(page.body.links.size() == 4);
+    CHECK(page.body.links[2].url == "https://example.org/report/#s3");
+    CHECK(doc::block_of_anchor(page.body, "s3").has_value());
+}
