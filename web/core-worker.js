@@ -327,7 +327,17 @@ async function registerUrl(message) {
     sources.set(name, copy);
     return {size: copy.size, mode: 'opfs', offline: true};
   }
-  const probed = await probeUrl(name, url);
+  let probed;
+  try {
+    probed = await probeUrl(name, url);
+  } catch (e) {
+    // fetch() rejects with a TypeError when there is no connection at all.
+    if (e instanceof TypeError) {
+      throw new Error('Cannot reach ' + url + ': there is no connection, and this bundle was not kept for offline reading ' +
+                      'in this browser. Connect once and choose "Keep offline", or open a copy of the bundle from this device.');
+    }
+    throw e;
+  }
   sources.set(name, probed.source);
   return {size: probed.source.size, mode: probed.mode, offline: false};
 }

@@ -171,6 +171,16 @@ test('hosted: keeping the bundle for offline reading, then a visit with the serv
     const shot = await lib.screenshot(offline, 'hosted-offline');
     assert.ok(lib.imageStats(shot).darkShare > 0.005, 'the offline page looks blank');
     await offline.close();
+
+    // A bundle that was not kept: the reader itself still opens (service
+    // worker) and says why the bundle cannot be read.
+    const notKept = await context.newPage();
+    lib.watchConsole(notKept);
+    await notKept.goto(server.url + 'index.html?bundle=bundles/damaged/newer.sitepack');
+    await notKept.waitForSelector('#shell-error:not([hidden])', {timeout: 30000});
+    assert.match(await notKept.locator('#shell-error').textContent(), /no connection.*not kept for offline reading/);
+    await lib.screenshot(notKept, 'hosted-offline-not-kept');
+    await notKept.close();
   } finally {
     server = await lib.serve({root: path.join(lib.DIST, 'web'), mounts: {'/bundles/': lib.FIXTURES}, port});
   }
