@@ -95,13 +95,15 @@ function rangeSource(name, url, size) {
   function fetchBlocks(first, count) {
     const start = first * BLOCK;
     const end = Math.min(size, (first + count) * BLOCK) - 1;
+    const started = performance.now();
     const xhr = new XMLHttpRequest();
     xhr.open('GET', url, false);
     xhr.responseType = 'arraybuffer';
     xhr.setRequestHeader('Range', 'bytes=' + start + '-' + end);
     xhr.send();
     const body = xhr.response ? new Uint8Array(xhr.response) : new Uint8Array(0);
-    stats.requests.push({url, range: start + '-' + end, status: xhr.status, bytes: body.length});
+    stats.requests.push({url, range: start + '-' + end, status: xhr.status, bytes: body.length,
+                         ms: Math.round(performance.now() - started)});
     stats.bytesFetched += body.length;
     if (xhr.status !== 206 && !(xhr.status === 200 && start === 0 && body.length >= end + 1)) {
       throw new Error(url + ': HTTP ' + xhr.status + ' for bytes ' + start + '-' + end);

@@ -14,6 +14,7 @@ import json
 import mimetypes
 import os
 import re
+import socket
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,6 +39,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, fmt, *args):  # quiet: the JSON log says it all
         pass
+
+    def setup(self):
+        super().setup()
+        # Headers and body go out in separate writes; without this, Nagle's
+        # algorithm and the client's delayed ACK hold each small answer
+        # ~40 ms (measured: 34 range requests took 1.7 s), which no real
+        # web server does.
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def handle(self):
         # A browser closing a connection mid-answer (a page closed, a test
