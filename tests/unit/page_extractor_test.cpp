@@ -733,3 +733,16 @@ TEST_CASE("a table of contents of in-page links on a hand-made page is content, 
     CHECK(page.body.links[2].url == "https://example.org/report/#s3");
     CHECK(doc::block_of_anchor(page.body, "s3").has_value());
 }
+
+TEST_CASE("a page with more ids than the cap keeps the first 10000 and still extracts every paragraph") {
+    std::string html = "<title>Many ids</title><body>";
+    for (int i = 0; i < 10050; ++i) html += "<p id=\"p" + std::to_string(i) + "\">Paragraph.</p>";
+    html += "</body>";
+    ExtractedPage page = extract(html, "https://example.org/");
+    size_t anchors = 0;
+    for_each_block(page.body.blocks, [&](const doc::Block& block) { anchors += block.anchors.size(); });
+    CHECK(page.body.blocks.size() == 10050);
+    CHECK(anchors == 10000);
+    CHECK(page.body.blocks.front().anchors == std::vector<std::string>{"p0"});
+    CHECK(page.body.blocks.back().anchors.empty());
+}
