@@ -113,6 +113,9 @@ async function startup() {
       return {ui: at('ui-ready'), core: at('core-ready'), source: at('source-ready'),
               open: at('ui-status', (d) => d && d.bundle_state === 'open'), shown: at('page-shown')};
     }));
+    const stats = await again.evaluate(() => window.sitepackShell.requestWorkerStats());
+    phases[phases.length - 1].ranges = stats.requests.length;
+    phases[phases.length - 1].rangeMs = stats.requests.reduce((sum, r) => sum + (r.ms || 0), 0);
     await context.done();
   }
   return {cold, warm, phases};
@@ -355,12 +358,15 @@ def main():
                          "(reference)", "—"))
             rows.append(("   web, every run: cold; warm", ", ".join(ms(v) for v in web_times["cold"]),
                          ", ".join(ms(v) for v in web_times["warm"]), "—", "", ""))
-            phase = {k: statistics.median(p[k] for p in web_times["phases"] if p[k] is not None)
-                     for k in ("ui", "core", "source", "open", "shown")}
+            phase = {k: statistics.median(p[k] for p in web_times["phases"] if p.get(k) is not None)
+                     for k in ("ui", "core", "source", "open", "shown", "ranges", "rangeMs")}
             rows.append(("   warm, where the time goes (medians, ms from navigation): UI module running; core running; "
                          "bundle source ready; bundle open (core); home page shown",
                          f"{phase['ui']:.0f}; {phase['core']:.0f}; {phase['source']:.0f}; {phase['open']:.0f}; {phase['shown']:.0f}",
                          "—", "—", "", ""))
+            rows.append(("   warm, the Worker's synchronous range requests until the home page is idle (median): how many; "
+                         "time spent waiting for them (local server on this loaded machine)",
+                         f"{phase['ranges']:.0f}; {phase['rangeMs']:.0f} ms", "—", "—", "", ""))
 
         # 3. Bytes fetched: each query in a fresh profile (nothing cached).
         if "bytes" in parts:
