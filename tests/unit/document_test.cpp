@@ -396,7 +396,7 @@ TEST_CASE("the encoder normalises values the model forbids, so its output always
     CHECK(result.blocks[4].spans[2].link == -1);
 }
 
-TEST_CASE("blocks nested up to kMaxDepth round-trip; deeper ones are left out by the encoder") {
+TEST_CASE("blocks nested up to kMaxDepth round-trip and deeper ones are left out by the encoder") {
     const Document deepest_allowed = nested_quotes(kMaxDepth - 1);  // the paragraph sits at depth kMaxDepth
     const Result<Document> allowed = decode_document(encode_document(deepest_allowed));
     REQUIRE(allowed.ok());
@@ -606,7 +606,7 @@ TEST_CASE("anchors take part in equality") {
     CHECK_FALSE(a == b);
 }
 
-TEST_CASE("an anchored paragraph's bytes are exactly as documented; without anchors it stays version 1") {
+TEST_CASE("an anchored paragraph's bytes are exactly as documented and without anchors it stays version 1") {
     Document document;
     document.blocks = {with_anchors(paragraph("hi"), {"a"})};
     CHECK(encode_document(document) == bytes({2, 0, 0, 1, 0x30, 0x80, 1, 1, 'a', 1, 0, 2, 'h', 'i'}));

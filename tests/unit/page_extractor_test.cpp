@@ -502,7 +502,7 @@ TEST_CASE("links resolve against <base href>, keep mailto and share one entry pe
     CHECK(spans[2].link == 0);  // the same URL, the same entry
 }
 
-TEST_CASE("a table of one cell or of long text is flattened; a table of values stays a table") {
+TEST_CASE("a table of one cell or of long text is flattened but a table of values stays a table") {
     ExtractedPage page = extract("<title>Tables</title><body><table><tr><td><h2>Inside</h2><p>Text</p></td></tr></table>"
                                  "<table><tr><td>Name</td><td>Value</td></tr><tr><td>a</td><td>1</td></tr></table>",
                                  "https://example.org/");
@@ -660,7 +660,7 @@ TEST_CASE("ids on headings and <a name> become the anchors of the block they nam
     CHECK(url::fragment_of(page.body.links[1].url) == "q2");
 }
 
-TEST_CASE("text before <h2 id> does not take its id; an inline id inside a paragraph names that paragraph") {
+TEST_CASE("text before <h2 id> does not take its id and an inline id inside a paragraph names that paragraph") {
     ExtractedPage page = extract(R"(<title>Order</title><body><div>Intro text before the heading
       <h2 id="x">Heading</h2>Text after <span id="mid">with an inline id</span> inside.</div></body>)",
                                  "https://example.org/");
@@ -673,7 +673,7 @@ TEST_CASE("text before <h2 id> does not take its id; an inline id inside a parag
     CHECK(blocks[2].anchors == std::vector<std::string>{"mid"});
 }
 
-TEST_CASE("a container's id names its first block; an empty anchor element names the next block") {
+TEST_CASE("a container's id names its first block and an empty anchor element names the next block") {
     ExtractedPage page = extract(R"(<title>Containers</title><body>
       <p>First paragraph.</p>
       <div id="section-2"><div class="inner" id="inner"><p>Section two starts here.</p></div><p>More.</p></div>

@@ -91,7 +91,7 @@ TEST_CASE("a paragraph wraps inside the column and lines go down the page") {
     CHECK(visible.second < layout.lines.size());
 }
 
-TEST_CASE("CJK text breaks between characters; a link's run is found under the pointer") {
+TEST_CASE("CJK text breaks between characters and a link's run is found under the pointer") {
     HeadlessImGui imgui;
     std::string text;
     for (int i = 0; i < 40; ++i) text += "\xE5\x8C\x97\xE6\x9C\x9D\xE9\xAE\xAE";  // 北朝鮮
