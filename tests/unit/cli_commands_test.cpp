@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 #include <zstd.h>
 
 #include "bundle_writer.h"
@@ -651,4 +652,53 @@ TEST_CASE("the sample site builds, and every reading command works on its bundle
     auto verified = run_cli({"verify", out, "-q"});
     CHECK(verified.status == kExitOk);
     CHECK(verified.out.rfind("ok: ", 0) == 0);
+}
+
+TEST_CASE("keygen, sign and verify --publisher parse their arguments and refuse what is missing") {
+    auto keygen = parse_keygen_args({"lfnkr.key", "--publisher", "LFNKR"});
+    REQUIRE(keygen.ok());
+    CHECK(keygen->key_file == "lfnkr.key");
+    CHECK(keygen->publisher == "LFNKR");
+    auto no_name = parse_keygen_args({"lfnkr.key"});
+    REQUIRE_FALSE(no_name.ok());
+    CHECK(no_name.error().message.find("--publisher") != std::string::npos);
+    CHECK(public_key_path("keys/lfnkr.key") == "keys/lfnkr.pub");
+    CHECK(public_key_path("secret") == "secret.pub");
+
+    auto sign = parse_sign_args({"b.sitepack", "--key", "lfnkr.key", "-q"});
+    REQUIRE(sign.ok());
+    CHECK(sign->bundle == "b.sitepack");
+    CHECK(sign->key_file == "lfnkr.key");
+    CHECK(sign->quiet);
+    auto no_key = parse_sign_args({"b.sitepack"});
+    REQUIRE_FALSE(no_key.ok());
+    CHECK(no_key.error().message.find("--key") != std::string::npos);
+
+    auto verify = parse_verify_args({"b.sitepack", "--publisher", "lfnkr.pub", "--json"});
+    REQUIRE(verify.ok());
+    CHECK(verify->publisher == "lfnkr.pub");
+    CHECK(verify->json);
+}
+
+TEST_CASE("sign then verify through run(): signed, then tampered, with exit statuses") {
+    std::string path = write_fixture("signed-cli.sitepack");
+    const std::string key = cli_tmp() + "/cli.key";
+    fs::remove(key);
+    fs::remove(cli_tmp() + "/cli.pub");
+    auto made = run_cli({"keygen", key, "--publisher", "Example Publisher"});
+    REQUIRE(made.status == kExitOk);
+    CHECK((fs::status(key).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+    auto signed_run = run_cli({"sign", path, "--key", key, "-q"});
+    REQUIRE_MESSAGE(signed_run.status == kExitOk, signed_run.err);
+    auto verified = run_cli({"verify", path, "-q", "--publisher", cli_tmp() + "/cli.pub"});
+    CHECK(verified.status == kExitOk);
+    CHECK(verified.out.find("verified: signed by Example Publisher") != std::string::npos);
+
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "UPDATE pages SET title = 'Forged' WHERE id = 2", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    auto tampered = run_cli({"verify", path, "-q"});
+    CHECK(tampered.status == kExitFailure);
+    CHECK(tampered.out.find("tampered: the pages table changed since it was signed") != std::string::npos);
 }
