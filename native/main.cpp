@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
@@ -49,8 +50,8 @@ bool parse(int argc, char** argv, Options& options) {
 std::string bundle_beside(const std::string& folder) {
     std::error_code error;
     if (folder.empty()) return "";
-    for (const auto& entry : fs::directory_iterator(folder, error))
-        if (entry.path().extension() == ".sitepack") return entry.path().string();
+    for (const auto& entry : fs::directory_iterator(native::path_of(folder), error))
+        if (entry.path().extension() == ".sitepack") return native::utf8_of(entry.path());
     return "";
 }
 
@@ -69,7 +70,7 @@ GLFWwindow* create_window(const char*& glsl) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int run_reader(int argc, char** argv) {
     Options options;
     if (!parse(argc, argv, options)) {
         std::fprintf(stderr, "usage: sitepack-reader [BUNDLE] | --script FILE [--bundle BUNDLE]\n");
@@ -77,7 +78,7 @@ int main(int argc, char** argv) {
     }
     ui::ScriptRunner runner;
     if (!options.script.empty()) {
-        std::ifstream in(options.script);
+        std::ifstream in(native::path_of(options.script));
         if (!in) { std::fprintf(stderr, "sitepack-reader: cannot read script %s\n", options.script.c_str()); return 2; }
         std::stringstream text;
         text << in.rdbuf();
@@ -175,3 +176,17 @@ int main(int argc, char** argv) {
     glfwTerminate();
     return exit_code;
 }
+
+#ifdef _WIN32
+// Windows gives the command line in UTF-16 (-municode): a bundle in a folder
+// named in Korean or Japanese must still open.
+int wmain(int argc, wchar_t** wide_argv) {
+    std::vector<std::string> arguments = native::utf8_arguments(argc, wide_argv);
+    std::vector<char*> argv;
+    for (std::string& argument : arguments) argv.push_back(argument.data());
+    argv.push_back(nullptr);
+    return run_reader(argc, argv.data());
+}
+#else
+int main(int argc, char** argv) { return run_reader(argc, argv); }
+#endif

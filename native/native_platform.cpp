@@ -20,9 +20,16 @@
 #endif
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
-#include <stb/stb_image_write.h>
+#include "stb_image_write.h"  // the pinned stb source (.deps/src/stb)
 
-#ifndef _WIN32
+#ifdef _WIN32
+#define WIN32_LEAN_AND_MEAN
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#include <windows.h>
+#include <shellapi.h>
+#else
 #include <spawn.h>
 #include <sys/wait.h>
 extern char** environ;
@@ -41,12 +48,50 @@ std::string read_file(const fs::path& path) {
     return bytes.str();
 }
 
+#ifdef _WIN32
+std::wstring wide_of(const std::string& utf8) {
+    if (utf8.empty()) return {};
+    const int length = MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), nullptr, 0);
+    std::wstring wide(static_cast<size_t>(length), L'\0');
+    MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), wide.data(), length);
+    return wide;
+}
+
+std::string utf8_of_wide(const wchar_t* wide) {
+    if (!wide || !*wide) return {};
+    const int length = WideCharToMultiByte(CP_UTF8, 0, wide, -1, nullptr, 0, nullptr, nullptr);
+    std::string utf8(static_cast<size_t>(length > 0 ? length - 1 : 0), '\0');
+    if (length > 1) WideCharToMultiByte(CP_UTF8, 0, wide, -1, utf8.data(), length, nullptr, nullptr);
+    return utf8;
+}
+
+// The environment as UTF-8: getenv() would give the ANSI code page, which
+// mangles a user name in Korean or Japanese.
+std::string env(const char* name) {
+    const std::wstring wide_name = wide_of(name);
+    return utf8_of_wide(_wgetenv(wide_name.c_str()));
+}
+#else
 std::string env(const char* name) {
     const char* value = std::getenv(name);
     return value ? value : "";
 }
+#endif
 
 }  // namespace
+
+// The reader's paths are UTF-8 strings everywhere; std::filesystem on
+// Windows would read a plain std::string in the ANSI code page.
+fs::path path_of(const std::string& utf8) { return fs::u8path(utf8); }
+std::string utf8_of(const fs::path& path) { return path.u8string(); }
+
+#ifdef _WIN32
+std::vector<std::string> utf8_arguments(int argc, wchar_t** argv) {
+    std::vector<std::string> arguments;
+    for (int i = 0; i < argc; ++i) arguments.push_back(utf8_of_wide(argv[i]));
+    return arguments;
+}
+#endif
 
 NativePlatform::NativePlatform(GLFWwindow* window) : window_(window) {
     // Settings live with the user, never on the (possibly read-only) stick.
@@ -56,44 +101,44 @@ NativePlatform::NativePlatform(GLFWwindow* window) : window_(window) {
     std::string base = env("XDG_CONFIG_HOME");
     if (base.empty() && !env("HOME").empty()) base = env("HOME") + "/.config";
 #endif
-    config_folder_ = base.empty() ? "" : (fs::path(base) / "sitepack").string();
+    config_folder_ = base.empty() ? "" : utf8_of(path_of(base) / "sitepack");
 }
 
 Result<std::string> NativePlatform::read_config(const std::string& name) {
     if (config_folder_.empty()) return Error{ErrorCode::not_found, "no config folder"};
-    const fs::path path = fs::path(config_folder_) / name;
+    const fs::path path = path_of(config_folder_) / name;
     std::error_code error;
-    if (!fs::exists(path, error)) return Error{ErrorCode::not_found, path.string() + " does not exist"};
+    if (!fs::exists(path, error)) return Error{ErrorCode::not_found, utf8_of(path) + " does not exist"};
     return read_file(path);
 }
 
 Status NativePlatform::write_config(const std::string& name, const std::string& contents) {
     if (config_folder_.empty()) return Status(ErrorCode::io, "no config folder (HOME is not set)");
     std::error_code error;
-    fs::create_directories(config_folder_, error);
+    fs::create_directories(path_of(config_folder_), error);
     // Write then rename, so a crash never leaves half a settings file.
-    const fs::path path = fs::path(config_folder_) / name;
-    const fs::path temporary = fs::path(config_folder_) / (name + ".tmp");
+    const fs::path path = path_of(config_folder_) / name;
+    const fs::path temporary = path_of(config_folder_) / (name + ".tmp");
     {
         std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out) return Status(ErrorCode::io, "cannot write " + temporary.string());
+        if (!out) return Status(ErrorCode::io, "cannot write " + utf8_of(temporary));
         out << contents;
-        if (!out) return Status(ErrorCode::io, "cannot write " + temporary.string());
+        if (!out) return Status(ErrorCode::io, "cannot write " + utf8_of(temporary));
     }
     fs::rename(temporary, path, error);
-    if (error) return Status(ErrorCode::io, "cannot replace " + path.string() + ": " + error.message());
+    if (error) return Status(ErrorCode::io, "cannot replace " + utf8_of(path) + ": " + error.message());
     return {};
 }
 
 Result<std::vector<ui::DirectoryEntry>> NativePlatform::list_directory(const std::string& path) {
     std::vector<ui::DirectoryEntry> entries;
     std::error_code error;
-    fs::directory_iterator it(path, fs::directory_options::skip_permission_denied, error);
+    fs::directory_iterator it(path_of(path), fs::directory_options::skip_permission_denied, error);
     if (error) return Error{ErrorCode::io, "Cannot list " + path + ": " + error.message()};
     for (; it != fs::directory_iterator(); it.increment(error)) {
         if (error) break;
         ui::DirectoryEntry entry;
-        entry.name = it->path().filename().string();
+        entry.name = utf8_of(it->path().filename());
         std::error_code kind_error;
         entry.is_directory = it->is_directory(kind_error);
         if (!entry.is_directory) entry.size = static_cast<int64_t>(it->file_size(kind_error));
@@ -103,9 +148,13 @@ Result<std::vector<ui::DirectoryEntry>> NativePlatform::list_directory(const std
 }
 
 std::string NativePlatform::home_folder() const {
+#ifdef _WIN32
+    std::string home = env("USERPROFILE");
+#else
     std::string home = env("HOME");
-    if (home.empty()) home = env("USERPROFILE");
-    return home.empty() ? fs::current_path().string() : home;
+#endif
+    std::error_code error;
+    return home.empty() ? utf8_of(fs::current_path(error)) : home;
 }
 
 char NativePlatform::path_separator() const { return static_cast<char>(fs::path::preferred_separator); }
@@ -114,7 +163,13 @@ Status NativePlatform::open_in_browser(const std::string& url) {
     if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
         return Status(ErrorCode::invalid_argument, "only web addresses are opened");
 #ifdef _WIN32
-    return Status(ErrorCode::internal, "opening a browser is not implemented on Windows yet; copy the address instead");
+    // ShellExecute hands the address to the default browser; the check above
+    // keeps it from ever starting a program or opening a local file.
+    const std::wstring address = wide_of(url);
+    const auto started = reinterpret_cast<intptr_t>(
+        ShellExecuteW(nullptr, L"open", address.c_str(), nullptr, nullptr, SW_SHOWNORMAL));
+    if (started <= 32) return Status(ErrorCode::io, "Windows could not open the browser for " + url);
+    return {};
 #else
     // No shell: the address goes to xdg-open as one argument, never parsed.
     pid_t pid = 0;
@@ -136,6 +191,22 @@ ui::FontFiles NativePlatform::system_fonts(bool with_cjk) {
         for (const char* path : paths) { std::string bytes = read_file(path); if (!bytes.empty()) return bytes; }
         return std::string();
     };
+#ifdef _WIN32
+    // Windows' own faces: Segoe UI for Latin text; Yu Gothic or MS Gothic
+    // for Japanese; Malgun Gothic has Hangul but no kana, so it comes last.
+    std::string windows = env("WINDIR");
+    if (windows.empty()) windows = "C:\\Windows";
+    const std::string folder = windows + "\\Fonts\\";
+    fonts.regular = first({(folder + "segoeui.ttf").c_str(), (folder + "arial.ttf").c_str()});
+    fonts.bold = first({(folder + "segoeuib.ttf").c_str(), (folder + "arialbd.ttf").c_str()});
+    fonts.italic = first({(folder + "segoeuii.ttf").c_str(), (folder + "ariali.ttf").c_str()});
+    fonts.bold_italic = first({(folder + "segoeuiz.ttf").c_str(), (folder + "arialbi.ttf").c_str()});
+    fonts.mono = first({(folder + "consola.ttf").c_str(), (folder + "cour.ttf").c_str()});
+    if (!with_cjk) return fonts;
+    fonts.cjk = first({(folder + "YuGothR.ttc").c_str(), (folder + "msgothic.ttc").c_str(), (folder + "malgun.ttf").c_str()});
+    fonts.cjk_face_index = 0;
+    return fonts;
+#else
     const std::string noto = "/usr/share/fonts/truetype/noto/", dejavu = "/usr/share/fonts/truetype/dejavu/";
     fonts.regular = first({(noto + "NotoSans-Regular.ttf").c_str(), (dejavu + "DejaVuSans.ttf").c_str()});
     fonts.bold = first({(noto + "NotoSans-Bold.ttf").c_str(), (dejavu + "DejaVuSans-Bold.ttf").c_str()});
@@ -148,6 +219,7 @@ ui::FontFiles NativePlatform::system_fonts(bool with_cjk) {
     fonts.cjk_bold = first({"/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", "/usr/share/fonts/truetype/noto/NotoSansCJK-Bold.ttc"});
     fonts.cjk_face_index = 0;
     return fonts;
+#endif
 }
 
 ImTextureID GlTextureFactory::create_rgba(const unsigned char* rgba, int width, int height) {
@@ -227,12 +299,16 @@ std::vector<std::string> NativePlatform::trusted_publishers() {
 
 std::string executable_folder(const char* argv0) {
     std::error_code error;
-#ifndef _WIN32
+#ifdef _WIN32
+    wchar_t self[MAX_PATH * 4] = {};
+    const DWORD length = GetModuleFileNameW(nullptr, self, static_cast<DWORD>(std::size(self)));
+    if (length > 0 && length < std::size(self)) return utf8_of(fs::path(self).parent_path());
+#else
     fs::path self = fs::read_symlink("/proc/self/exe", error);
-    if (!error) return self.parent_path().string();
+    if (!error) return utf8_of(self.parent_path());
 #endif
-    fs::path guess = fs::absolute(argv0 ? argv0 : "", error);
-    return error ? "" : guess.parent_path().string();
+    fs::path guess = fs::absolute(path_of(argv0 ? argv0 : ""), error);
+    return error ? "" : utf8_of(guess.parent_path());
 }
 
 }  // namespace sitepack::native

@@ -1,6 +1,7 @@
 // native_platform.h: the desktop's side of shared/ui's interfaces.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,16 @@ public:
 
 // Reads the current framebuffer (before the swap) and writes it as PNG.
 Status save_screenshot(const std::string& path, int width, int height);
+
+// Paths are UTF-8 strings in the reader; these convert them for
+// std::filesystem (on Windows a plain std::string means the ANSI code page).
+std::filesystem::path path_of(const std::string& utf8);
+std::string utf8_of(const std::filesystem::path& path);
+
+#ifdef _WIN32
+// The UTF-16 command line Windows gives wmain(), as UTF-8 strings.
+std::vector<std::string> utf8_arguments(int argc, wchar_t** argv);
+#endif
 
 // The folder of the running executable, "" when unknown.
 std::string executable_folder(const char* argv0);

@@ -39,6 +39,7 @@ packages=(
   libstb-dev libharfbuzz-dev libharfbuzz-bin fonts-noto-core fonts-noto-cjk
   libglfw3-dev libx11-dev libxrandr-dev libxinerama-dev libxcursor-dev libxi-dev
   xvfb xauth
+  g++-mingw-w64-x86-64-posix wine64
   emscripten node-acorn chromium
   sqlite3 wget python3 time openssl strace
   zim-tools kiwix-tools

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The test command: sets up a fresh Debian 12 machine (packages and pinned
-# sources), builds everything and runs every test suite through CTest, then
+# sources), builds everything (the native tools, the Windows reader, the
+# browser reader) and runs every test suite through CTest and headless
+# Chromium, then
 # the trust checks: the suites again under AddressSanitizer and
 # UndefinedBehaviorSanitizer (scripts/test-sanitized.sh, the reader's GUI
 # test aside) and every fuzz target for a fixed budget (scripts/fuzz.sh).
@@ -31,8 +33,18 @@ stage "build (scripts/build.sh)"
 scripts/build.sh
 stage_done
 
+stage "Windows reader (scripts/build-windows.sh: MinGW-w64 cross build, tested under Wine by CTest)"
+scripts/build-windows.sh
+stage_done
+
 stage "test suites (ctest $*)"
 (cd build && ctest --output-on-failure -j "$(nproc 2>/dev/null || echo 2)" "$@")
+stage_done
+
+stage "browser reader (scripts/build-web.sh, scripts/package-web.sh, tests/browser/run.sh: headless Chromium)"
+scripts/build-web.sh
+scripts/package-web.sh
+tests/browser/run.sh
 stage_done
 
 if [ "${SITEPACK_TEST_QUICK:-0}" = 1 ]; then

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 #include "sitepack/bundle_format.h"
 #include "sitepack/search_text.h"
@@ -121,19 +122,41 @@ const BundleInfo& Bundle::info() const { return state_->info; }
 // [SECTION] Opening ----------------------------------------------------------
 namespace {
 
+// Reads the first bytes and the size through SQLite's own default VFS, so the
+// path means what it will mean to sqlite3_open: UTF-8 on Windows (where
+// fopen would take the ANSI code page), the Worker's byte source in the
+// browser (where there is no file at all).
 Status check_sqlite_header(const std::string& path, int64_t& file_size) {
-    std::FILE* file = std::fopen(path.c_str(), "rb");
-    if (!file) {
-        return Status(errno == ENOENT ? ErrorCode::not_found : ErrorCode::io,
-                      path + ": cannot open: " + std::strerror(errno));
+    sqlite3_vfs* vfs = sqlite3_vfs_find(nullptr);
+    if (!vfs) return Status(ErrorCode::internal, "SQLite has no file system layer");
+    // A filename made by SQLite: VFSes read URI parameters after its end.
+    sqlite3_filename name = sqlite3_create_filename(path.c_str(), "", "", 0, nullptr);
+    if (!name) return Status(ErrorCode::internal, "out of memory");
+    std::vector<char> storage(static_cast<size_t>(vfs->szOsFile));
+    auto* file = reinterpret_cast<sqlite3_file*>(storage.data());
+    int opened_flags = 0;
+    const int opened = vfs->xOpen(vfs, name, file, SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB, &opened_flags);
+    if (opened != SQLITE_OK) {
+        if (file->pMethods) file->pMethods->xClose(file);
+        sqlite3_free_filename(name);
+        // xAccess says "absent" for an empty file too, so it is asked only
+        // once opening has failed.
+        int exists = 1;
+        if (vfs->xAccess(vfs, path.c_str(), SQLITE_ACCESS_EXISTS, &exists) == SQLITE_OK && !exists)
+            return Status(ErrorCode::not_found, path + ": cannot open: the file does not exist");
+        return Status(ErrorCode::io, path + ": cannot open: " + sqlite3_errstr(opened));
     }
+    sqlite3_int64 size = 0;
     char header[16] = {};
-    size_t got = std::fread(header, 1, sizeof header, file);
-    std::fseek(file, 0, SEEK_END);
-    file_size = std::ftell(file);
-    std::fclose(file);
+    int sized = file->pMethods->xFileSize(file, &size);
+    int read = sized == SQLITE_OK && size >= static_cast<sqlite3_int64>(sizeof header)
+                   ? file->pMethods->xRead(file, header, sizeof header, 0) : SQLITE_IOERR_SHORT_READ;
+    file->pMethods->xClose(file);
+    sqlite3_free_filename(name);
+    if (sized != SQLITE_OK) return Status(ErrorCode::io, path + ": cannot read its size: " + sqlite3_errstr(sized));
+    file_size = size;
     if (file_size == 0) return Status(ErrorCode::not_a_bundle, path + ": the file is empty (0 bytes), not a sitepack bundle");
-    if (got < sizeof header || std::memcmp(header, "SQLite format 3", 16) != 0)
+    if (read != SQLITE_OK || std::memcmp(header, "SQLite format 3", 16) != 0)
         return Status(ErrorCode::not_a_bundle, path + ": not a sitepack bundle (it does not start with an SQLite header)");
     return {};
 }
@@ -173,7 +196,9 @@ Result<Bundle> Bundle::open(const std::string& path, const OpenOptions& options)
     info.path = path;
     if (Status header = check_sqlite_header(path, info.file_size); !header) return header.error();
 
-    if (sqlite3_open_v2(sqlite_uri(path).c_str(), &state->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr) != SQLITE_OK)
+    // NOMUTEX: a Bundle is used by one thread at a time (the core's), so
+    // SQLite need not lock around every call.
+    if (sqlite3_open_v2(sqlite_uri(path).c_str(), &state->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
         return Error{ErrorCode::io, path + ": cannot open: " + sqlite3_errmsg(state->db)};
     sqlite3* db = state->db;
     if (!search::register_rank_function(db))
@@ -386,11 +411,14 @@ Result<SearchResults> Bundle::search(std::string_view query, int64_t offset, int
     results.total = count.integer(0);
 
     Statement rows;
-    // Titles weigh ten times as much as body text.
+    // Every match is scored (titles weigh ten times as much as body text),
+    // but only the results shown read their pages row: joining before the
+    // LIMIT read one for every match.
     if (Status prepared = rows.prepare(state_->db,
-                                       "SELECT p.id, p.url, p.title, coalesce(p.published,''), sitepack_rank(search, 10.0, 1.0) AS score"
-                                       " FROM search JOIN pages p ON p.id = search.rowid"
-                                       " WHERE search MATCH ? ORDER BY score, p.id LIMIT ? OFFSET ?");
+                                       "SELECT p.id, p.url, p.title, coalesce(p.published,''), ranked.score"
+                                       " FROM (SELECT rowid AS id, sitepack_rank(search, 10.0, 1.0) AS score"
+                                       "       FROM search WHERE search MATCH ? ORDER BY score, id LIMIT ? OFFSET ?) AS ranked"
+                                       " JOIN pages p ON p.id = ranked.id ORDER BY ranked.score, p.id");
         !prepared)
         return prepared.error();
     rows.bind(1, expression);

@@ -1,6 +1,8 @@
 #include "search_rank.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 namespace sitepack::search {
@@ -21,6 +23,7 @@ fts5_api* fts5_api_of(sqlite3* db) {
 struct QueryStatistics {
     std::vector<double> idf;
     std::vector<double> average_length;
+    bool matches_many = false;  // a phrase matches over a fifth of the pages
 };
 
 int count_row(const Fts5ExtensionApi*, Fts5Context*, void* rows) {
@@ -39,6 +42,7 @@ QueryStatistics* statistics_of(const Fts5ExtensionApi* api, Fts5Context* fts) {
         api->xQueryPhrase(fts, phrase, &matching, count_row);
         // BM25's IDF, kept positive as FTS5 does for very common words.
         double idf = std::log((rows - matching + 0.5) / (matching + 0.5));
+        if (matching * 5 > rows) statistics->matches_many = true;
         statistics->idf.push_back(idf > 1e-6 ? idf : 1e-6);
     }
     int columns = api->xColumnCount(fts);
@@ -51,10 +55,74 @@ QueryStatistics* statistics_of(const Fts5ExtensionApi* api, Fts5Context* fts) {
     return statistics;
 }
 
+// The length of every page's columns, read once per connection with one
+// scan of FTS5's docsize table. BM25 needs the matched page's length; asked
+// through xColumnSize, FTS5 seeks that table once per matching row, which
+// was half of the time of a query matching most of the bundle.
+class ColumnSizes {
+public:
+    explicit ColumnSizes(sqlite3* db) : db_(db) {}
+
+    // Lengths of `rowid`'s columns, or nullptr (the caller then asks FTS5).
+    // The table is read on the first query that matches many pages: one
+    // scan costs about as much as seeking a fifth of its rows.
+    const uint32_t* find(sqlite3_int64 rowid, int columns, bool matches_many) {
+        if (!loaded_ && matches_many) load(columns);
+        if (columns != columns_ || ids_.empty()) return nullptr;
+        auto found = std::lower_bound(ids_.begin(), ids_.end(), rowid);
+        if (found == ids_.end() || *found != rowid) return nullptr;
+        return &sizes_[static_cast<size_t>(found - ids_.begin()) * static_cast<size_t>(columns_)];
+    }
+
+private:
+    static constexpr sqlite3_int64 kMaxRows = 4'000'000;  // beyond: 32 MB of lengths; seek instead
+
+    void load(int columns) {
+        loaded_ = true;
+        columns_ = columns;
+        sqlite3_stmt* statement = nullptr;
+        if (sqlite3_prepare_v2(db_, "SELECT id, sz FROM search_docsize ORDER BY id", -1, &statement, nullptr) != SQLITE_OK)
+            return;
+        bool usable = true;
+        while (usable && sqlite3_step(statement) == SQLITE_ROW) {
+            if (static_cast<sqlite3_int64>(ids_.size()) >= kMaxRows) { usable = false; break; }
+            const auto* blob = static_cast<const unsigned char*>(sqlite3_column_blob(statement, 1));
+            const int bytes = sqlite3_column_bytes(statement, 1);
+            int position = 0;
+            for (int column = 0; column < columns; ++column) {
+                // One varint per column, as FTS5 writes them; a damaged
+                // blob makes the whole cache unusable, never a bad read.
+                uint64_t value = 0;
+                int shift = 0;
+                bool done = false;
+                while (position < bytes && shift < 35) {
+                    const unsigned char byte = blob[position++];
+                    value |= static_cast<uint64_t>(byte & 0x7F) << shift;
+                    shift += 7;
+                    if (!(byte & 0x80)) { done = true; break; }
+                }
+                if (!done) { usable = false; break; }
+                sizes_.push_back(static_cast<uint32_t>(std::min<uint64_t>(value, UINT32_MAX)));
+            }
+            ids_.push_back(sqlite3_column_int64(statement, 0));
+        }
+        sqlite3_finalize(statement);
+        if (!usable) { ids_.clear(); sizes_.clear(); }
+    }
+
+    sqlite3* db_;
+    bool loaded_ = false;
+    int columns_ = 0;
+    std::vector<sqlite3_int64> ids_;  // ascending
+    std::vector<uint32_t> sizes_;     // columns_ per id
+};
+
 void rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* context, int argument_count,
           sqlite3_value** arguments) {
     QueryStatistics* statistics = statistics_of(api, fts);
     int columns = api->xColumnCount(fts);
+    const uint32_t* lengths = static_cast<ColumnSizes*>(api->xUserData(fts))->find(api->xRowid(fts), columns,
+                                                                                        statistics->matches_many);
     constexpr double k1 = 1.2, b = 0.75;
     double score = 0;
     for (int phrase = 0; phrase < api->xPhraseCount(fts); ++phrase) {
@@ -65,7 +133,8 @@ void rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* contex
             if (column >= columns) continue;
             double weight = column < argument_count ? sqlite3_value_double(arguments[column]) : 1.0;
             int length = 0;
-            api->xColumnSize(fts, column, &length);
+            if (lengths) length = static_cast<int>(std::min<uint32_t>(lengths[column], INT32_MAX));
+            else api->xColumnSize(fts, column, &length);
             // BM25 with a term frequency of one: the index knows that a word
             // occurs in a column, not how often.
             double normalised = 1.0 - b + b * length / statistics->average_length[static_cast<size_t>(column)];
@@ -80,7 +149,9 @@ void rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* contex
 bool register_rank_function(sqlite3* db) {
     fts5_api* api = fts5_api_of(db);
     if (!api) return false;
-    return api->xCreateFunction(api, "sitepack_rank", nullptr, rank, nullptr) == SQLITE_OK;
+    auto* sizes = new ColumnSizes(db);
+    return api->xCreateFunction(api, "sitepack_rank", sizes, rank,
+                                [](void* data) { delete static_cast<ColumnSizes*>(data); }) == SQLITE_OK;
 }
 
 }  // namespace sitepack::search

@@ -133,10 +133,7 @@ TEST_CASE("the CJK font family follows the first CJK language of the site") {
 }
 
 TEST_CASE("subsetting a font keeps exactly the glyphs of the characters asked for") {
-    if (!have_fonts()) {
-        MESSAGE("Noto fonts not installed: skipped");
-        return;
-    }
+    REQUIRE_MESSAGE(have_fonts(), "Noto fonts are not installed: run scripts/deps.sh (fonts-noto-core, fonts-noto-cjk)");
     std::string latin_source = read_file(kLatinFont);
     std::string cjk_source = read_file(kCjkFont);
     int jp = find_face(cjk_source, "Noto Sans CJK JP");
@@ -168,10 +165,7 @@ TEST_CASE("subsetting a font keeps exactly the glyphs of the characters asked fo
 }
 
 TEST_CASE("a subset is much smaller than the font it was cut from") {
-    if (!have_fonts()) {
-        MESSAGE("Noto fonts not installed: skipped");
-        return;
-    }
+    REQUIRE_MESSAGE(have_fonts(), "Noto fonts are not installed: run scripts/deps.sh (fonts-noto-core, fonts-noto-cjk)");
     std::string cjk_source = read_file(kCjkFont);
     std::string latin_source = read_file(kLatinFont);
     std::vector<char32_t> text = code_points_of("North Korean refugees 北朝鮮難民 탈북자 ありがとう");
@@ -187,10 +181,7 @@ TEST_CASE("a subset is much smaller than the font it was cut from") {
 }
 
 TEST_CASE("subsetting fonts to the same characters twice gives the same bytes") {
-    if (!have_fonts()) {
-        MESSAGE("Noto fonts not installed: skipped");
-        return;
-    }
+    REQUIRE_MESSAGE(have_fonts(), "Noto fonts are not installed: run scripts/deps.sh (fonts-noto-core, fonts-noto-cjk)");
     CharacterSet used;
     used.add_utf8("Life Funds for North Korean Refugees 北朝鮮難民救援基金 탈북자 «café» — “quotes”");
     FontSubsets first = subset_fonts(used, {});
@@ -205,10 +196,7 @@ TEST_CASE("subsetting fonts to the same characters twice gives the same bytes") 
 }
 
 TEST_CASE("font subsets split the characters between the Latin and the CJK faces") {
-    if (!have_fonts()) {
-        MESSAGE("Noto fonts not installed: skipped");
-        return;
-    }
+    REQUIRE_MESSAGE(have_fonts(), "Noto fonts are not installed: run scripts/deps.sh (fonts-noto-core, fonts-noto-cjk)");
     CharacterSet used;
     used.add_utf8("Ωмир 北朝鮮 한국 、。");
     FontSubsets fonts = subset_fonts(used, {"", "Noto Sans CJK KR"});
@@ -231,10 +219,7 @@ TEST_CASE("font subsets split the characters between the Latin and the CJK faces
 }
 
 TEST_CASE("a text without CJK characters gets no CJK font faces") {
-    if (!have_fonts()) {
-        MESSAGE("Noto fonts not installed: skipped");
-        return;
-    }
+    REQUIRE_MESSAGE(have_fonts(), "Noto fonts are not installed: run scripts/deps.sh (fonts-noto-core, fonts-noto-cjk)");
     CharacterSet used;
     used.add_utf8("Plain English, naïve café.");
     FontSubsets fonts = subset_fonts(used, {});
@@ -276,10 +261,7 @@ TEST_CASE("missing font files give warnings and fewer faces instead of failing")
 }
 
 TEST_CASE("a bundle built from the sample carries Latin and CJK fonts that Bundle fonts returns") {
-    if (!have_fonts()) {
-        MESSAGE("Noto fonts not installed: skipped");
-        return;
-    }
+    REQUIRE_MESSAGE(have_fonts(), "Noto fonts are not installed: run scripts/deps.sh (fonts-noto-core, fonts-noto-cjk)");
     std::string output = temporary_path("fonts-sample") + ".sitepack";
     BuildOptions options;
     options.inputs = {std::string(SITEPACK_SOURCE_DIR) + "/samples/lfnkr"};
