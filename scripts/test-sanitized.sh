@@ -2,8 +2,11 @@
 # Builds the project with AddressSanitizer and UndefinedBehaviorSanitizer
 # (-DSITEPACK_SANITIZE=ON, reader off) into build-asan/ and runs the test
 # suites under them: the unit suites, the replayed fuzz crash inputs
-# (tests/regressions/) and the integration tests, whose sitepack binary is
-# the sanitized one. Any sanitizer report fails the test that caused it.
+# (tests/regressions/, the reader's image and font inputs included: stb_image
+# and ImGui with FreeType are compiled into unit_tests even without the
+# reader) and the integration tests (limits, corruption sweep...), whose
+# sitepack binary is the sanitized one. Any sanitizer report fails the test
+# that caused it. scripts/test.sh runs this after the normal suites.
 #
 #   scripts/test-sanitized.sh [--unit] [CTEST ARGS...]
 #
