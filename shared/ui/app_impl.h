@@ -84,6 +84,7 @@ struct ReaderApp::Impl {
     std::string bundle_key() const { return info.base_url.empty() ? bundle_path : info.base_url; }
     std::optional<VerifyReport> verify_report;
     bool verifying = false;
+    int64_t verify_done = 0, verify_total = 0;  // progress of the running check
     std::string verify_error;
 
     // [SECTION] Navigation

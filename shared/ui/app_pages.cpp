@@ -119,6 +119,7 @@ void ReaderApp::Impl::open_app_page(const Location& location, bool push) {
     } else if (address == "app:verify") {
         if (!verifying) {
             verifying = true;
+            verify_done = verify_total = 0;
             verify_error.clear();
             request.kind = RequestKind::verify;
             core.post(request);

@@ -517,7 +517,16 @@ void ReaderApp::Impl::draw_status_bar() {
             ImGui::TextColored(ImVec4(0.86f, 0.22f, 0.18f, 1.0f), "%s", warning.c_str());
         }
     }
-    if (screen == Screen::page && layout.height > viewport_height) {
+    if (verifying) {
+        // Checking a big bundle on a slow stick takes a while: say how far.
+        char label[96];
+        const float fraction = verify_total > 0 ? static_cast<float>(verify_done) / static_cast<float>(verify_total) : 0.0f;
+        std::snprintf(label, sizeof label, "Verifying: %lld of %lld", static_cast<long long>(verify_done),
+                      static_cast<long long>(verify_total));
+        const float bar_width = 260 * ui_scale;
+        ImGui::SameLine(ImGui::GetWindowWidth() - bar_width - 70 * ui_scale);
+        ImGui::ProgressBar(fraction, ImVec2(bar_width, ImGui::GetTextLineHeight()), label);
+    } else if (screen == Screen::page && layout.height > viewport_height) {
         char where[32];
         std::snprintf(where, sizeof where, "%d%%", static_cast<int>(std::round(100.0f * scroll / std::max(1.0f, max_scroll()))));
         ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(where).x - 14 * ui_scale);

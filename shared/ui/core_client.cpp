@@ -36,9 +36,21 @@ std::vector<CoreResponse> CoreClient::poll() {
     std::vector<CoreResponse> out;
     out.swap(ready_);
     for (reader::Response& answer : channel_->poll()) {
-        if (answer.partial) continue;  // verify progress: not shown yet
         auto asked = waiting_.find(answer.id);
         if (asked == waiting_.end()) continue;
+        if (answer.partial) {
+            // Verify progress: the request stays waiting for its report.
+            if (auto* progress = answer.get<reader::VerifyProgress>()) {
+                CoreResponse update;
+                update.id = answer.id;
+                update.kind = asked->second.kind;
+                update.partial = true;
+                update.done = progress->done;
+                update.total = progress->total;
+                out.push_back(std::move(update));
+            }
+            continue;
+        }
         const CoreRequest request = asked->second;
         waiting_.erase(asked);
         CoreResponse response;

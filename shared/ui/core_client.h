@@ -59,6 +59,10 @@ struct CoreResponse {
     std::vector<Term> terms;             // terms
     ImageRecord image;                   // image
     VerifyReport verify;                 // verify
+    // verify: a progress report while the check runs (more responses
+    // follow with the same id; the last one has partial false).
+    bool partial = false;
+    int64_t done = 0, total = 0;
     std::vector<FontRecord> fonts;       // fonts
 };
 

@@ -365,6 +365,11 @@ void ReaderApp::Impl::handle(CoreResponse& response) {
         if (response.id == suggest_request) { suggestions = std::move(response.pages); suggestions_open = !suggestions.empty(); }
         return;
     }
+    if (response.kind == RequestKind::verify && response.partial) {
+        verify_done = response.done;
+        verify_total = response.total;
+        return;
+    }
     if (response.kind == RequestKind::verify) {
         verifying = false;
         if (response.status.ok()) verify_report = response.verify; else verify_error = response.status.message();

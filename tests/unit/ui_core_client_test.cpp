@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -158,4 +159,33 @@ TEST_CASE("core client: a missing bundle is an error naming it") {
     ui::CoreResponse opened = wait_for(client, client.post(request(ui::RequestKind::open_bundle, missing)));
     CHECK_FALSE(opened.status.ok());
     CHECK(opened.status.message().find("nothing-here.sitepack") != std::string::npos);
+}
+
+TEST_CASE("core client: verify reports its progress before its report") {
+    ui::CoreClient client(std::make_unique<JsonLoopbackChannel>());
+    REQUIRE(wait_for(client, client.post(request(ui::RequestKind::open_bundle, sample_bundle()))).status.ok());
+    const uint64_t asked = client.post(request(ui::RequestKind::verify));
+    std::vector<ui::CoreResponse> updates;
+    std::optional<ui::CoreResponse> report;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!report && std::chrono::steady_clock::now() < deadline) {
+        for (ui::CoreResponse& response : client.poll()) {
+            if (response.id != asked) continue;
+            if (response.partial) updates.push_back(response);
+            else report = response;
+        }
+    }
+    REQUIRE_MESSAGE(report.has_value(), "no verify report within 10 s");
+    REQUIRE_MESSAGE(report->status.ok(), report->status.message());
+    CHECK(report->verify.ok());
+    REQUIRE_MESSAGE(updates.size() >= 2, "the progress bar needs updates while the check runs");
+    int64_t previous = -1;
+    for (const ui::CoreResponse& update : updates) {
+        CHECK(update.kind == ui::RequestKind::verify);
+        CHECK(update.total > 0);
+        CHECK(update.done <= update.total);
+        CHECK(update.done >= previous);
+        previous = update.done;
+    }
+    CHECK_FALSE(client.busy());
 }
