@@ -21,6 +21,12 @@ if(EMSCRIPTEN)
   # filesystem VFS (wasm/js_source_vfs.cpp is the only one), temporary
   # tables in memory.
   target_compile_definitions(sp_sqlite3 PRIVATE SQLITE_THREADSAFE=0 SQLITE_OS_OTHER=1 SQLITE_TEMP_STORE=3)
+  # Smaller download: what a reader of immutable bundles never uses (bundles
+  # are written with journal_mode OFF, never WAL; no JSON in their SQL).
+  target_compile_definitions(sp_sqlite3 PRIVATE
+    SQLITE_OMIT_JSON SQLITE_OMIT_WAL SQLITE_OMIT_SHARED_CACHE SQLITE_OMIT_PROGRESS_CALLBACK
+    SQLITE_OMIT_UTF16 SQLITE_OMIT_COMPLETE SQLITE_OMIT_GET_TABLE SQLITE_OMIT_TRACE SQLITE_OMIT_DECLTYPE
+    SQLITE_DEFAULT_MEMSTATUS=0)
 else()
   target_compile_definitions(sp_sqlite3 PRIVATE SQLITE_THREADSAFE=1)
   find_package(Threads REQUIRED)

@@ -18,9 +18,9 @@ file(MAKE_DIRECTORY "${sitepack_nlohmann_include}")
 file(CREATE_LINK "${SITEPACK_NLOHMANN_DIR}/nlohmann" "${sitepack_nlohmann_include}/nlohmann" SYMBOLIC)
 target_include_directories(sitepack_core SYSTEM PUBLIC "${sitepack_nlohmann_include}")
 
-# -Oz with link-time optimisation: the modules are downloaded, so size
-# comes first (measured in bench/RESULTS.md, goal 700 KB gzip in all).
-set(sitepack_web_compile -Oz -flto)
+# -Oz (no LTO: with -flto the Worker build lost its lazy source files,
+# found in the browser): the modules are downloaded, so size comes first.
+set(sitepack_web_compile -Oz)
 foreach(target sitepack_core sp_sqlite3 sp_zstd_decompress)
   target_compile_options(${target} PRIVATE ${sitepack_web_compile})
 endforeach()
@@ -61,7 +61,7 @@ target_compile_options(sp_imgui_web_backends PRIVATE -w ${sitepack_web_compile})
 target_link_libraries(sp_imgui_web_backends PUBLIC sp_imgui)
 
 # --- link settings ----------------------------------------------------------
-set(sitepack_web_link -Oz -flto -sALLOW_MEMORY_GROWTH=1 -sMODULARIZE=1 -sEXIT_RUNTIME=0
+set(sitepack_web_link -Oz -sALLOW_MEMORY_GROWTH=1 -sMODULARIZE=1 -sEXIT_RUNTIME=0
     -sDISABLE_EXCEPTION_CATCHING=1 -sINCOMING_MODULE_JS_API=[]
     "-sEXPORTED_RUNTIME_METHODS=[ccall,cwrap,UTF8ToString,stringToUTF8,lengthBytesUTF8]")
 # INCOMING_MODULE_JS_API=[] would drop the Module fields the shell passes

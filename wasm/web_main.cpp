@@ -6,8 +6,8 @@
 //
 // ImGui works in device pixels: the canvas is window.innerWidth x
 // innerHeight CSS pixels times devicePixelRatio, and the reader's scale is
-// devicePixelRatio, so text is rasterised at the screen's resolution (crisp
-// at 1, 1.5 and 2). A frame is drawn only when something changed: input, a
+// devicePixelRatio (followed when the browser's zoom changes it), so text is
+// rasterised at the screen's resolution (crisp at 1, 1.5 and 2). A frame is drawn only when something changed: input, a
 // core response, an animation, a resize, or the text cursor's blink.
 #include <cmath>
 #include <cstdio>
@@ -62,7 +62,7 @@ struct Web {
     web::WebPlatform platform;
     web::WebTextureFactory textures;
     std::unique_ptr<ui::ReaderApp> app;
-    float scale = 1;             // devicePixelRatio at start (the reader's ui scale)
+    float scale = 1;             // devicePixelRatio, at least 1 (the reader's ui scale)
     int css_width = 0, css_height = 0, pixel_width = 0, pixel_height = 0;
     bool input_seen = true;
     bool animating = true;
@@ -112,6 +112,13 @@ void follow_window_size(Web& w) {
     js_set_canvas_size(px_w, px_h);
     emscripten_set_element_css_size("#canvas", css_w, css_h);
     w.input_seen = true;
+    // The browser's zoom changes devicePixelRatio: text is rasterised anew
+    // at the new density rather than scaled.
+    const float scale = static_cast<float>(std::max(1.0, ratio));
+    if (w.app && scale != w.scale) {
+        w.scale = scale;
+        w.app->set_ui_scale(scale);
+    }
 }
 
 void report_status(Web& w) {

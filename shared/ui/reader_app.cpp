@@ -507,6 +507,15 @@ bool ReaderApp::frame() {
 
 void ReaderApp::after_render() {}  // the core answers on its own thread
 
+void ReaderApp::set_ui_scale(float ui_scale) {
+    Impl& s = *impl_;
+    if (ui_scale <= 0 || ui_scale == s.ui_scale) return;
+    s.ui_scale = ui_scale;
+    s.fonts_loaded = false;  // re-rasterised at the new size before the next frame
+    s.layout_dirty = true;
+    apply_imgui_style(s.dark, ui_scale);
+}
+
 std::string ReaderApp::window_title() const {
     const Impl& s = *impl_;
     std::string site = s.info.site_name.empty() ? "sitepack reader" : s.info.site_name;

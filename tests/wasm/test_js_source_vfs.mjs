@@ -28,7 +28,11 @@ if (!bundlePath) {
   if (!builder || !fs.existsSync(builder)) fail('no BUNDLE given and $SITEPACK (the builder) is not set or missing');
   const sample = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../samples/lfnkr');
   bundlePath = path.join(work, 'lfnkr-sample.sitepack');
-  execFileSync(builder, ['build', sample, '-o', bundlePath], {stdio: ['ignore', 'ignore', 'inherit']});
+  try {
+    execFileSync(builder, ['build', sample, '-o', bundlePath], {stdio: ['ignore', 'ignore', 'pipe']});
+  } catch (e) {
+    fail(`${builder} build ${sample} failed: ${e.stderr || e.message}`);
+  }
 }
 const corePath = path.resolve(buildDir, 'sitepack-core-node.js');
 if (!fs.existsSync(corePath)) fail(corePath + ' is missing: run scripts/build-web.sh first');

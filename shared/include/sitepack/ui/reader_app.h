@@ -43,6 +43,10 @@ public:
 
     std::string window_title() const;
 
+    // The screen's scale changed (the browser's zoom or a window moved to a
+    // denser screen): fonts and spacing follow before the next frame.
+    void set_ui_scale(float ui_scale);
+
     // [SECTION] Automation (sitepack-reader --script). Each call starts an
     // action; idle() tells when its effects are settled and on screen.
     bool idle() const;
