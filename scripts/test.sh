@@ -42,7 +42,8 @@ stage "test suites (ctest $*)"
 stage_done
 
 stage "browser reader (scripts/build-web.sh, scripts/package-web.sh, tests/browser/run.sh: headless Chromium)"
-scripts/build-web.sh
+scripts/build-web.sh --sizes
+SITEPACK=build/sitepack node --no-experimental-fetch tests/wasm/test_js_source_vfs.mjs build-web
 scripts/package-web.sh
 tests/browser/run.sh
 stage_done
