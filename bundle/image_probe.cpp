@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "sitepack/image_header.h"
+
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_NO_STDIO
 #define STBI_ONLY_JPEG
@@ -28,48 +30,6 @@ bool starts_with(std::string_view bytes, std::string_view magic) {
     return bytes.size() >= magic.size() && std::memcmp(bytes.data(), magic.data(), magic.size()) == 0;
 }
 
-uint32_t big_endian(std::string_view bytes, size_t at, int length) {
-    uint32_t value = 0;
-    for (int i = 0; i < length; ++i) value = (value << 8) | static_cast<unsigned char>(bytes[at + i]);
-    return value;
-}
-
-// The size the header claims, read without stb_image: stb refuses a header
-// whose pixels would pass 1 GB as unreadable, and the message should say
-// what the file claims. False when the header holds no size.
-bool claimed_size(std::string_view bytes, int64_t& width, int64_t& height) {
-    if (starts_with(bytes, "\x89PNG\r\n\x1A\n")) {
-        if (bytes.size() < 24 || bytes.substr(12, 4) != "IHDR") return false;
-        width = big_endian(bytes, 16, 4);
-        height = big_endian(bytes, 20, 4);
-        return true;
-    }
-    if (starts_with(bytes, "GIF8")) {
-        if (bytes.size() < 10) return false;
-        width = static_cast<unsigned char>(bytes[6]) | static_cast<unsigned char>(bytes[7]) << 8;
-        height = static_cast<unsigned char>(bytes[8]) | static_cast<unsigned char>(bytes[9]) << 8;
-        return true;
-    }
-    // JPEG: walk the marker segments to the first start-of-frame.
-    size_t at = 2;
-    while (at + 4 <= bytes.size()) {
-        if (static_cast<unsigned char>(bytes[at]) != 0xFF) return false;
-        const unsigned marker = static_cast<unsigned char>(bytes[at + 1]);
-        if (marker == 0xFF) { ++at; continue; }  // fill byte
-        const size_t length = big_endian(bytes, at + 2, 2);
-        const bool start_of_frame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-        if (start_of_frame) {
-            if (at + 9 > bytes.size()) return false;
-            height = big_endian(bytes, at + 5, 2);
-            width = big_endian(bytes, at + 7, 2);
-            return true;
-        }
-        if (length < 2) return false;
-        at += 2 + length;
-    }
-    return false;
-}
-
 }  // namespace
 
 bool looks_like_image(std::string_view bytes) {
@@ -88,7 +48,7 @@ Result<ImageProbe> probe_image(std::string_view bytes) {
     else return Error{ErrorCode::bad_input, "image format the reader cannot show"};
 
     int64_t claimed_width = 0, claimed_height = 0;
-    if (claimed_size(bytes, claimed_width, claimed_height) &&
+    if (image_header_size(bytes, claimed_width, claimed_height) &&
         (claimed_width > kMaxImageSide || claimed_height > kMaxImageSide ||
          claimed_width * claimed_height > kMaxImagePixels))
         return Error{ErrorCode::too_large, "image claiming " + std::to_string(claimed_width) + "x" +

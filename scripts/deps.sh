@@ -129,11 +129,13 @@ unpack() {
   echo "$orig" > "$dest/.unpacked-from"
 }
 
-# Debian's own patches of a package (security fixes: libsodium's
-# CVE-2025-69277), from the .debian.tar.xz that apt-get source checked
-# against the signed .dsc. Applied once, right after unpacking.
+# Debian's own fixes of a package, from the .debian.tar.xz that apt-get
+# source checked against the signed .dsc: the security patches (bundles are
+# untrusted input to SQLite, FreeType and libsodium), not Debian's packaging
+# changes. Applied once, right after unpacking. PATTERN (an extended regular
+# expression) picks the patches by name.
 apply_debian_patches() {
-  local name=$1 dest=$2
+  local name=$1 dest=$2 pattern=${3:-.}
   [ -f "$dest/.debian-patched" ] && return
   local debian_tar
   debian_tar=$(cd "$cache" && ls ${name}_*.debian.tar.* 2>/dev/null | sort -V | tail -n1 || true)
@@ -143,6 +145,7 @@ apply_debian_patches() {
   if [ -f "$work/debian/patches/series" ]; then
     while read -r patch_name _; do
       case "$patch_name" in ''|'#'*) continue ;; esac
+      printf '%s\n' "$patch_name" | grep -Eq "$pattern" || continue
       say "applying Debian patch $patch_name to $name"
       patch -s -p1 -d "$dest" < "$work/debian/patches/$patch_name" || die "Debian patch $patch_name does not apply to $name"
     done < "$work/debian/patches/series"
@@ -154,7 +157,7 @@ apply_debian_patches() {
 # SQLite's amalgamation (sqlite3.c) is generated from the source tree.
 make_sqlite_amalgamation() {
   local out="$src/sqlite-amalgamation"
-  [ -f "$out/sqlite3.c" ] && [ "$out/sqlite3.c" -nt "$src/sqlite3/.unpacked-from" ] && return
+  [ -f "$out/sqlite3.c" ] && [ "$out/sqlite3.c" -nt "$src/sqlite3/.debian-patched" ] && return
   say "generating the SQLite amalgamation"
   local work="$deps/sqlite-build"
   rm -rf "$work" && mkdir -p "$work"
@@ -181,6 +184,8 @@ unpack glfw3 glfw3_3.4.orig.tar.gz "$src/glfw"
 unpack libstb libstb_0.0~git20241109.5c20573+ds.orig.tar.xz "$src/stb"
 unpack freetype freetype_2.13.3+dfsg.orig.tar.xz "$src/freetype"
 unpack libsodium libsodium_1.0.18.orig.tar.gz "$src/libsodium"
-apply_debian_patches libsodium "$src/libsodium"
+apply_debian_patches sqlite3 "$src/sqlite3" 'CVE|fix_a_bug'
+apply_debian_patches freetype "$src/freetype" 'CVE'
+apply_debian_patches libsodium "$src/libsodium" 'CVE'
 make_sqlite_amalgamation
 say "ready: sources in $src"

@@ -33,58 +33,12 @@
 #include <cstring>
 
 #include "image_decode.h"
+#include "sitepack/image_header.h"
 
 namespace sitepack::ui {
 namespace {
 
 std::string size_text(int64_t width, int64_t height) { return std::to_string(width) + "x" + std::to_string(height); }
-
-bool starts_with(const std::string& bytes, const char* magic, size_t length) {
-    return bytes.size() >= length && bytes.compare(0, length, magic, length) == 0;
-}
-
-uint32_t big_endian(const std::string& bytes, size_t at, int length) {
-    uint32_t value = 0;
-    for (int i = 0; i < length; ++i) value = (value << 8) | static_cast<unsigned char>(bytes[at + i]);
-    return value;
-}
-
-// The size a PNG, GIF or JPEG header claims, read here rather than by
-// stb_image: stb calls a header whose pixels pass 1 GB unreadable, and the
-// reader should say what the file claims. False when no size is found.
-// (The builder reads headers the same way in bundle/image_probe.cpp.)
-bool claimed_size(const std::string& bytes, int64_t& width, int64_t& height) {
-    if (starts_with(bytes, "\x89PNG\r\n\x1A\n", 8)) {
-        if (bytes.size() < 24 || bytes.compare(12, 4, "IHDR") != 0) return false;
-        width = big_endian(bytes, 16, 4);
-        height = big_endian(bytes, 20, 4);
-        return true;
-    }
-    if (starts_with(bytes, "GIF8", 4)) {
-        if (bytes.size() < 10) return false;
-        width = static_cast<unsigned char>(bytes[6]) | static_cast<unsigned char>(bytes[7]) << 8;
-        height = static_cast<unsigned char>(bytes[8]) | static_cast<unsigned char>(bytes[9]) << 8;
-        return true;
-    }
-    if (!starts_with(bytes, "\xFF\xD8", 2)) return false;
-    size_t at = 2;  // JPEG: walk the marker segments to the first start-of-frame
-    while (at + 4 <= bytes.size()) {
-        if (static_cast<unsigned char>(bytes[at]) != 0xFF) return false;
-        const unsigned marker = static_cast<unsigned char>(bytes[at + 1]);
-        if (marker == 0xFF) { ++at; continue; }  // fill byte
-        const bool start_of_frame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-        if (start_of_frame) {
-            if (at + 9 > bytes.size()) return false;
-            height = big_endian(bytes, at + 5, 2);
-            width = big_endian(bytes, at + 7, 2);
-            return true;
-        }
-        const size_t length = big_endian(bytes, at + 2, 2);
-        if (length < 2) return false;
-        at += 2 + length;
-    }
-    return false;
-}
 
 std::string too_large(int64_t width, int64_t height) {
     return "image " + size_text(width, height) + " is larger than the reader draws (at most " +
@@ -106,7 +60,7 @@ DecodedImage decode_image(const std::string& bytes) {
     // The header alone first: a few hundred bytes can claim any size, and the
     // decoder would allocate for the claim before finding the data missing.
     int64_t claimed_width = 0, claimed_height = 0;
-    if (claimed_size(bytes, claimed_width, claimed_height) && over_limits(claimed_width, claimed_height)) {
+    if (image_header_size(bytes, claimed_width, claimed_height) && over_limits(claimed_width, claimed_height)) {
         out.error = too_large(claimed_width, claimed_height);
         return out;
     }
