@@ -254,23 +254,6 @@ Status save_screenshot(const std::string& path, int width, int height) {
 
 namespace {
 
-// Adds the pinned publisher keys to every open request on its way to the core.
-class PinningChannel : public ui::CoreChannel {
-public:
-    PinningChannel(std::unique_ptr<ui::CoreChannel> inner, std::vector<std::string> keys)
-        : inner_(std::move(inner)), keys_(std::move(keys)) {}
-    uint64_t post(reader::Request request) override {
-        if (auto* open = std::get_if<reader::OpenBundleRequest>(&request.body); open && open->trusted_publishers.empty())
-            open->trusted_publishers = keys_;
-        return inner_->post(std::move(request));
-    }
-    std::vector<reader::Response> poll() override { return inner_->poll(); }
-
-private:
-    std::unique_ptr<ui::CoreChannel> inner_;
-    std::vector<std::string> keys_;
-};
-
 void read_key_lines(const fs::path& file, std::vector<std::string>& keys) {
     std::ifstream in(file);
     std::string line;
@@ -281,7 +264,7 @@ void read_key_lines(const fs::path& file, std::vector<std::string>& keys) {
 }  // namespace
 
 std::unique_ptr<ui::CoreChannel> NativePlatform::open_core_channel() {
-    return std::make_unique<PinningChannel>(ui::make_thread_channel([this] { wake(); }), trusted_publishers());
+    return ui::make_thread_channel([this] { wake(); });
 }
 
 std::vector<std::string> NativePlatform::trusted_publishers() {

@@ -29,6 +29,19 @@ EM_JS(char*, js_config_read, (const char* name), {
     return out;
 });
 
+// The publisher keys the hosted config.json pins, as a malloc'd JSON array
+// (the caller frees it), or 0.
+EM_JS(char*, js_trusted_publishers, (), {
+    if (typeof Module.sitepackTrustedPublishers !== 'function') return 0;
+    var text;
+    try { text = Module.sitepackTrustedPublishers(); } catch (e) { return 0; }
+    if (typeof text !== 'string') return 0;
+    var size = lengthBytesUTF8(text) + 1;
+    var out = _malloc(size);
+    stringToUTF8(text, out, size);
+    return out;
+});
+
 EM_JS(int, js_config_write, (const char* name, const char* text), {
     if (typeof Module.sitepackConfigWrite !== 'function') return 0;
     try { Module.sitepackConfigWrite(UTF8ToString(name), UTF8ToString(text)); return 1; } catch (e) { return 0; }
@@ -136,6 +149,19 @@ void WebPlatform::page_shown(const std::string& location, const std::string& tit
 }
 
 bool WebPlatform::choose_file() { return js_choose_file() != 0; }
+
+std::vector<std::string> WebPlatform::trusted_publishers() {
+    std::vector<std::string> keys;
+    char* text = js_trusted_publishers();
+    if (!text) return keys;
+    // The shell builds this array itself; anything else is ignored.
+    nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    std::free(text);
+    if (!parsed.is_array()) return keys;
+    for (const auto& key : parsed)
+        if (key.is_string()) keys.push_back(key.get<std::string>());
+    return keys;
+}
 
 // [SECTION] Textures
 

@@ -52,6 +52,7 @@ public:
     void page_shown(const std::string& location, const std::string& title,
                     const std::vector<ui::MirrorBlock>& mirror) override;
     bool choose_file() override;
+    std::vector<std::string> trusted_publishers() override;
 
     // Frames still to draw before the loop may idle (set by wake()).
     int wanted_frames = 3;

@@ -24,6 +24,7 @@
     lastShown: null,
     offline: 'none',          // none | saving | kept | unavailable
     fileHandleStore: null,
+    publishers: [],           // pinned publisher keys, from config.json
   };
   // Everything the shell did, for tests and the benchmark.
   window.sitepackShell = {
@@ -356,6 +357,7 @@
       sitepackTextInputActive: setTextInputActive,
       sitepackChooseFile: chooseFile,
       sitepackStatus: uiStatus,
+      sitepackTrustedPublishers: () => JSON.stringify(state.publishers || []),
       onAbort: (what) => showError('The reader stopped: ' + what),
     };
     // The module fetches and compiles its wasm while it streams in
@@ -650,18 +652,21 @@
   }
 
   // ---- Hosted mode ------------------------------------------------------------------
+  // The hosted config names the default bundle and the publishers' keys the
+  // reader trusts (pinned); ?bundle= picks another bundle, never other keys.
   async function configuredBundle() {
     const asked = new URLSearchParams(location.search).get('bundle');
-    if (asked) return asked;
-    if (fileScheme || singleFile) return null;
+    if (fileScheme || singleFile) return asked;
+    let config = {};
     try {
       const response = await fetch('config.json', {cache: 'no-cache'});
-      if (!response.ok) return null;
-      const config = await response.json();
-      return typeof config.bundle === 'string' && config.bundle ? config.bundle : null;
+      if (response.ok) config = await response.json();
     } catch (e) {
-      return null;
+      config = {};
     }
+    state.publishers = Array.isArray(config.publishers) ? config.publishers.filter((key) => typeof key === 'string') : [];
+    if (asked) return asked;
+    return typeof config.bundle === 'string' && config.bundle ? config.bundle : null;
   }
 
   function registerServiceWorker() {

@@ -51,7 +51,8 @@ enum class Screen { page, chooser };
 
 struct ReaderApp::Impl {
     Impl(Platform& p, TextureFactory& t, float scale)
-        : platform(p), textures(t), ui_scale(scale), core(p.open_core_channel()) {}
+        : platform(p), textures(t), ui_scale(scale),
+          core(p.open_core_channel(), [&p] { return p.trusted_publishers(); }) {}
 
     Platform& platform;
     TextureFactory& textures;

@@ -6,7 +6,8 @@
 
 namespace sitepack::ui {
 
-CoreClient::CoreClient(std::unique_ptr<CoreChannel> channel) : channel_(std::move(channel)) {
+CoreClient::CoreClient(std::unique_ptr<CoreChannel> channel, std::function<std::vector<std::string>()> trusted_publishers)
+    : channel_(std::move(channel)), trusted_publishers_(std::move(trusted_publishers)) {
     random_seed_ = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
 }
 CoreClient::~CoreClient() = default;
@@ -14,7 +15,11 @@ CoreClient::~CoreClient() = default;
 uint64_t CoreClient::post(CoreRequest request) {
     reader::RequestBody body;
     switch (request.kind) {
-    case RequestKind::open_bundle: body = reader::OpenBundleRequest{request.text}; break;
+    case RequestKind::open_bundle:
+        // Asked at each open: the browser learns its pins from config.json
+        // after the reader has started.
+        body = reader::OpenBundleRequest{request.text, trusted_publishers_ ? trusted_publishers_() : std::vector<std::string>{}};
+        break;
     case RequestKind::page_by_url: body = reader::PageRequest{request.text, 0, true}; break;
     case RequestKind::page_by_id: body = reader::PageRequest{"", request.number, true}; break;
     case RequestKind::random_page: body = reader::RandomPageRequest{random_seed_++}; break;

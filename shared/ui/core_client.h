@@ -68,8 +68,11 @@ struct CoreResponse {
 
 class CoreClient {
 public:
-    // Requests travel over `channel` (never null).
-    explicit CoreClient(std::unique_ptr<CoreChannel> channel);
+    // Requests travel over `channel` (never null). `trusted_publishers`, if
+    // set, gives the publisher keys the reader pins (Platform::
+    // trusted_publishers); they go with every request to open a bundle.
+    explicit CoreClient(std::unique_ptr<CoreChannel> channel,
+                        std::function<std::vector<std::string>()> trusted_publishers = {});
     ~CoreClient();
 
     // Queues a request; returns its id.
@@ -83,6 +86,7 @@ public:
 
 private:
     std::unique_ptr<CoreChannel> channel_;
+    std::function<std::vector<std::string>()> trusted_publishers_;
     std::map<uint64_t, CoreRequest> waiting_;  // posted, not yet answered
     std::vector<CoreResponse> ready_;          // answered, for the next poll()
     std::map<uint64_t, uint64_t> random_follow_;  // page request -> the random request it completes

@@ -248,3 +248,40 @@ test('hosted: the bundle named in config.json opens with no ?bundle= in the addr
     fs.rmSync(site, {recursive: true, force: true});
   }
 });
+
+test('hosted: config.json pins the publisher: a signed bundle says it comes from a publisher the reader trusts', async () => {
+  const publicKey = fs.readFileSync(path.join(lib.FIXTURES, 'publisher.pub'), 'utf8').trim();
+  const site = fs.mkdtempSync(path.join(os.tmpdir(), 'sitepack-site-'));
+  for (const name of fs.readdirSync(path.join(lib.DIST, 'web'))) fs.copyFileSync(path.join(lib.DIST, 'web', name), path.join(site, name));
+  const other = await lib.launch();
+  let configured = null;
+  const infoPageText = async (pins) => {
+    fs.writeFileSync(path.join(site, 'config.json'), JSON.stringify({bundle: 'bundles/signed.sitepack', publishers: pins}));
+    const page = await other.newPage();
+    lib.watchConsole(page);
+    await page.goto(configured.url);
+    await lib.waitForUI(page);
+    await lib.waitForDump(page, (d) => d.bundle_state === 'open' && d.url, 'the signed bundle');
+    await page.evaluate(() => window.sitepackShell.state.ui.ccall('sitepack_ui_navigate', null, ['string'], ['app:info']));
+    // The screen-reader mirror holds the information page's text.
+    await page.waitForFunction(() => /Signed/.test(document.getElementById('mirror').textContent), null, {timeout: 30000});
+    const text = await page.locator('#mirror').textContent();
+    await lib.screenshot(page, pins[0] === publicKey ? 'hosted-signed-pinned' : 'hosted-signed-unpinned');
+    await page.close();
+    return text;
+  };
+  try {
+    configured = await lib.serve({root: site, mounts: {'/bundles/': lib.FIXTURES}});
+    const pinned = await infoPageText([publicKey]);
+    assert.match(pinned, /Browser Test Publisher/);
+    assert.match(pinned, /publisher you trust/);
+    // Pins that name another publisher's key: signed, but not by a key this reader trusts.
+    const otherKey = 'sitepack-ed25519 ' + Buffer.alloc(32, 7).toString('base64') + ' Someone Else';
+    const unpinned = await infoPageText([otherKey]);
+    assert.match(unpinned, /key you have not pinned/);
+  } finally {
+    await other.closeAll();
+    if (configured) await configured.stop();
+    fs.rmSync(site, {recursive: true, force: true});
+  }
+});

@@ -52,6 +52,17 @@ def main():
         body[len(body) // 2] ^= 0x5A
         db.execute("UPDATE pages SET body = ? WHERE url = ?", (bytes(body), url))
     db.close()
+    # A signed copy and its publisher's public key (config.json pins it).
+    signed = out / "signed.sitepack"
+    key = out / "publisher.key"
+    for stale in (signed, key, out / "publisher.pub"):
+        stale.unlink(missing_ok=True)
+    shutil.copy(good, signed)
+    for step in (["keygen", str(key), "--publisher", "Browser Test Publisher"],
+                 ["sign", str(signed), "--key", str(key), "--quiet"]):
+        result = subprocess.run([args.sitepack, *step], capture_output=True, text=True)
+        if result.returncode != 0:
+            sys.exit(f"make_fixtures.py: sitepack {step[0]} failed:\n" + result.stderr)
     print("fixtures in", out)
 
 

@@ -97,7 +97,9 @@ public:
     // Publisher keys the reader pins, one public key line each
     // ("sitepack-ed25519 <base64> <name>", sitepack/signature.h): the info
     // view then says whether a bundle is signed by one of them. Natively
-    // from files beside the executable or in the config folder; none by default.
+    // from files beside the executable or in the config folder, in the
+    // browser from the hosted config.json; none by default. Asked at each
+    // open.
     virtual std::vector<std::string> trusted_publishers() { return {}; }
 };
 
