@@ -74,6 +74,11 @@ struct ReaderApp::Impl {
     std::string last_bundle;
     std::map<std::string, std::pair<std::string, float>> positions;  // bundle key -> (url, scroll)
     std::vector<Bookmark> bookmarks;
+    // Pages read, per bundle, oldest first, kept across sessions (settings.txt)
+    // for the History page; back and forward stay this session's.
+    std::vector<Bookmark> visits;
+    static constexpr size_t kMaxVisitsPerBundle = 200;
+    void remember_visit(const std::string& url, const std::string& title);
     void load_settings();
     void save_settings();
 

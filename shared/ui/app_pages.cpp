@@ -300,10 +300,23 @@ void ReaderApp::Impl::build_history_page(const Location& location, bool push) {
         if (entry.page_id <= 0 && entry.url.rfind("app:", 0) != 0) b.document.links[link].target = doc::LinkTarget::internal;
         items.push_back({DocumentBuilder::span(entry.title.empty() ? entry.url : entry.title, i == history_index ? doc::kBold : 0, link)});
     }
+    b.heading(2, "This session");
     if (items.empty()) b.text("Nothing read yet.");
     b.list(items);
+    // Earlier sessions too (settings.txt keeps the last pages read per bundle).
+    std::vector<std::vector<doc::Span>> earlier;
+    for (auto visit = visits.rbegin(); visit != visits.rend(); ++visit) {
+        if (visit->bundle_key != bundle_key()) continue;
+        const int32_t link = b.page_link(0, visit->url);
+        b.document.links[link].target = doc::LinkTarget::internal;
+        earlier.push_back({DocumentBuilder::span(visit->title.empty() ? visit->url : visit->title, 0, link)});
+    }
+    if (!earlier.empty()) {
+        b.heading(2, "Recently read");
+        b.list(earlier);
+    }
     PageHeader page_header; page_header.title = "History";
-    page_header.meta = "Pages read in this session, latest first.";
+    page_header.meta = "Back and forward in this session; below, the pages read last in this bundle, latest first.";
     Location shown = location; shown.title = "History";
     show_document(shown, std::move(b.document), page_header, nullptr, push);
 }

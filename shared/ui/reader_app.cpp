@@ -80,6 +80,7 @@ void ReaderApp::Impl::load_settings() {
         else if (fields.size() == 2 && fields[0] == "last_bundle") last_bundle = fields[1];
         else if (fields.size() == 4 && fields[0] == "position") positions[fields[1]] = {fields[2], static_cast<float>(std::atof(fields[3].c_str()))};
         else if (fields.size() == 4 && fields[0] == "bookmark") bookmarks.push_back({fields[1], fields[2], fields[3]});
+        else if (fields.size() == 4 && fields[0] == "visit") visits.push_back({fields[1], fields[2], fields[3]});
     }
 }
 
@@ -95,6 +96,8 @@ void ReaderApp::Impl::save_settings() {
         out += "position\t" + clean(key) + "\t" + clean(where.first) + "\t" + std::to_string(static_cast<int>(where.second)) + "\n";
     for (const Bookmark& mark : bookmarks)
         out += "bookmark\t" + clean(mark.bundle_key) + "\t" + clean(mark.url) + "\t" + clean(mark.title) + "\n";
+    for (const Bookmark& visit : visits)
+        out += "visit\t" + clean(visit.bundle_key) + "\t" + clean(visit.url) + "\t" + clean(visit.title) + "\n";
     (void)platform.write_config("settings.txt", out);  // best effort: a read-only home must not stop reading
 }
 
@@ -311,7 +314,22 @@ void ReaderApp::Impl::show_document(const Location& location, doc::Document doc_
     platform.page_shown(mirror_location(current.url), current.title, page_mirror(document, header.title, header.meta));
     if (bundle_state == BundleState::open && page) {
         positions[bundle_key()] = {location.url, location.scroll};
+        remember_visit(current.url.substr(0, current.url.find('#')), current.title);
         save_settings();  // a reader who pulls the stick out still resumes here
+    }
+}
+
+void ReaderApp::Impl::remember_visit(const std::string& url, const std::string& title) {
+    const std::string key = bundle_key();
+    // Read again: it moves to the end rather than being listed twice.
+    visits.erase(std::remove_if(visits.begin(), visits.end(),
+                                [&](const Bookmark& visit) { return visit.bundle_key == key && visit.url == url; }),
+                 visits.end());
+    visits.push_back({key, url, title});
+    size_t kept = 0;
+    for (size_t i = visits.size(); i-- > 0;) {
+        if (visits[i].bundle_key != key) continue;
+        if (++kept > kMaxVisitsPerBundle) visits.erase(visits.begin() + static_cast<std::ptrdiff_t>(i));
     }
 }
 

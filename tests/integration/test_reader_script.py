@@ -149,6 +149,19 @@ class ReadingTest(ReaderTestCase):
         self.assertIn("open-letter-to-xi-jinping", resumed["url"])
         self.assertGreater(resumed["scroll"], 300)
 
+    def test_history_lists_pages_read_in_earlier_sessions(self):
+        self.run_script([f"open {LETTER}", f"open {KOREAN_PAGE}"], bundle=sample_bundle())
+        self.run_script(["open app:history", f"dump {self.path('history.json')}"], bundle=sample_bundle())
+        history = self.dump("history.json")
+        self.assertIn("Recently read", history["headings"])
+        self.assertIn("Open Letter to Xi Jinping", history["visible_links"])
+        self.assertIn("Interview with a North Korean defector", history["visible_links"])
+        # Latest first in the last list ("Recently read"): the interview was read after the letter.
+        links = history["visible_links"]
+        last = {title: len(links) - 1 - links[::-1].index(title)
+                for title in ("Interview with a North Korean defector", "Open Letter to Xi Jinping")}
+        self.assertLess(last["Interview with a North Korean defector"], last["Open Letter to Xi Jinping"])
+
 
 class SearchTest(ReaderTestCase):
     def test_search_then_open_a_result(self):
