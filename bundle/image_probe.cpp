@@ -48,9 +48,7 @@ Result<ImageProbe> probe_image(std::string_view bytes) {
     else return Error{ErrorCode::bad_input, "image format the reader cannot show"};
 
     int64_t claimed_width = 0, claimed_height = 0;
-    if (image_header_size(bytes, claimed_width, claimed_height) &&
-        (claimed_width > kMaxImageSide || claimed_height > kMaxImageSide ||
-         claimed_width * claimed_height > kMaxImagePixels))
+    if (image_header_size(bytes, claimed_width, claimed_height) && image_over_limits(claimed_width, claimed_height))
         return Error{ErrorCode::too_large, "image claiming " + std::to_string(claimed_width) + "x" +
                                                std::to_string(claimed_height) + " pixels (over " +
                                                std::to_string(kMaxImageSide) + " a side or " +
@@ -61,7 +59,7 @@ Result<ImageProbe> probe_image(std::string_view bytes) {
                                &height, &channels))
         return Error{ErrorCode::bad_input, "image whose header cannot be read"};
     if (width <= 0 || height <= 0) return Error{ErrorCode::bad_input, "image whose header cannot be read"};
-    if (width > kMaxImageSide || height > kMaxImageSide || int64_t(width) * height > kMaxImagePixels)
+    if (image_over_limits(width, height))
         return Error{ErrorCode::too_large, "image claiming " + std::to_string(width) + "x" + std::to_string(height) + " pixels"};
     probe.width = width;
     probe.height = height;

@@ -16,15 +16,11 @@ struct ImageProbe {
     int32_t height = 0;
 };
 
-// Largest image kept: the reader decodes images with stb_image, so anything
-// bigger would cost it hundreds of megabytes.
-constexpr int32_t kMaxImageSide = 16384;
-constexpr int64_t kMaxImagePixels = 64LL * 1024 * 1024;
-
 // Identifies JPEG, PNG and GIF by their signature and reads their size from
 // the header. Fails with bad_input for other formats (the reader could not
 // show them; SVG is refused because it can hold scripts) or unreadable
-// headers, and with too_large for images over the limits above.
+// headers, and with too_large for images over the limits the reader draws
+// (kMaxImageSide, kMaxImagePixels in sitepack/image_header.h).
 Result<ImageProbe> probe_image(std::string_view bytes);
 
 // True when `bytes` start like an image format (any, supported or not).

@@ -11,6 +11,7 @@
 #include "fuzz_common.h"
 #include "image_decode.h"
 #include "imgui.h"
+#include "sitepack/image_header.h"
 
 namespace sitepack_fuzz {
 
@@ -20,7 +21,7 @@ inline void image_decode(std::string_view input) {
     SITEPACK_FUZZ_CHECK(image.rgba.empty() || image.rgba.size() == size_t(image.width) * size_t(image.height) * 4,
                         "decoded pixels match the size");
     SITEPACK_FUZZ_CHECK(!image.rgba.empty() || !image.error.empty(), "a picture not decoded says why");
-    SITEPACK_FUZZ_CHECK(image.width <= sitepack::ui::kMaxDecodedSide && image.height <= sitepack::ui::kMaxDecodedSide,
+    SITEPACK_FUZZ_CHECK(image.width <= sitepack::kMaxImageSide && image.height <= sitepack::kMaxImageSide,
                         "no picture over the size limit is decoded");
 }
 

@@ -282,7 +282,13 @@
       return;
     }
     document.title = title ? title + ' — sitepack' : 'sitepack reader';
-    if (url) {
+    // Back or Forward pressed again after this page was asked for, and its
+    // hashchange not handled yet: the address already names the newer page.
+    // Rewriting it here would replace that history entry with this page; the
+    // pending hashchange compares with lastShown and opens the newer one.
+    const addressMovedOn = state.hashNavigation !== null && decodeHash(location.hash) !== state.hashNavigation;
+    if (addressMovedOn) log('page-shown-address-moved-on', url);
+    if (url && !addressMovedOn) {
       const hash = encodeHash(url);
       if (location.hash === hash) {
         // Reload, deep link or back/forward: the address is already right.

@@ -24,7 +24,32 @@
 #pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
 #pragma GCC diagnostic ignored "-Wunused-but-set-variable"
 #endif
+// Every allocation of the decoder goes through a cap (see
+// kMaxDecoderAllocation): a few KB of PNG can hold zlib data that inflates
+// far past the size its header claims, and stb_image doubles its buffer
+// until that data ends (up to 2 GB).
+#include <stdlib.h>
+#include "image_decode.h"
+static void* stb_malloc_capped(size_t size) {
+    return size > sitepack::ui::kMaxDecoderAllocation ? nullptr : malloc(size);
+}
+static void* stb_realloc_capped(void* block, size_t size) {
+    return size > sitepack::ui::kMaxDecoderAllocation ? nullptr : realloc(block, size);
+}
+#define STBI_MALLOC(size) stb_malloc_capped(size)
+#define STBI_REALLOC(block, size) stb_realloc_capped(block, size)
+#define STBI_FREE(block) free(block)
+// stb_image copies zero bytes into a buffer it has not allocated yet (a PNG
+// whose first IDAT chunk is empty: memcpy(NULL, p, 0)). Harmless with any
+// real memcpy, but undefined behaviour that UBSan rightly stops on; a copy
+// that skips empty copies keeps the pinned header untouched.
+#include <string.h>
+static inline void* stb_memcpy_skipping_empty(void* destination, const void* source, size_t size) {
+    return size == 0 ? destination : memcpy(destination, source, size);
+}
+#define memcpy(destination, source, size) stb_memcpy_skipping_empty(destination, source, size)
 #include "stb_image.h"
+#undef memcpy
 #if defined(__GNUC__)
 #pragma GCC diagnostic pop
 #endif
@@ -32,7 +57,6 @@
 #include <climits>
 #include <cstring>
 
-#include "image_decode.h"
 #include "sitepack/image_header.h"
 
 namespace sitepack::ui {
@@ -42,11 +66,7 @@ std::string size_text(int64_t width, int64_t height) { return std::to_string(wid
 
 std::string too_large(int64_t width, int64_t height) {
     return "image " + size_text(width, height) + " is larger than the reader draws (at most " +
-           std::to_string(kMaxDecodedSide) + " px a side, " + std::to_string(kMaxDecodedPixels >> 20) + " Mpixels)";
-}
-
-bool over_limits(int64_t width, int64_t height) {
-    return width > kMaxDecodedSide || height > kMaxDecodedSide || width * height > kMaxDecodedPixels;
+           std::to_string(kMaxImageSide) + " px a side, " + std::to_string(kMaxImagePixels >> 20) + " Mpixels)";
 }
 
 }  // namespace
@@ -60,7 +80,7 @@ DecodedImage decode_image(const std::string& bytes) {
     // The header alone first: a few hundred bytes can claim any size, and the
     // decoder would allocate for the claim before finding the data missing.
     int64_t claimed_width = 0, claimed_height = 0;
-    if (image_header_size(bytes, claimed_width, claimed_height) && over_limits(claimed_width, claimed_height)) {
+    if (image_header_size(bytes, claimed_width, claimed_height) && image_over_limits(claimed_width, claimed_height)) {
         out.error = too_large(claimed_width, claimed_height);
         return out;
     }
@@ -70,12 +90,12 @@ DecodedImage decode_image(const std::string& bytes) {
         return out;
     }
     const int64_t pixels = int64_t(width) * height;
-    if (over_limits(width, height)) {
+    if (image_over_limits(width, height)) {
         out.error = too_large(width, height);
         return out;
     }
     // 16-bit PNG is decoded at 8 bytes a pixel before conversion.
-    if (stbi_is_16_bit_from_memory(data, length) && pixels * 8 > (int64_t(256) << 20)) {
+    if (stbi_is_16_bit_from_memory(data, length) && pixels * 8 > (int64_t(128) << 20)) {
         out.error = "16-bit image " + size_text(width, height) + " is larger than the reader draws";
         return out;
     }
@@ -86,8 +106,8 @@ DecodedImage decode_image(const std::string& bytes) {
         out.error = std::string("damaged image (") + (reason ? reason : "unreadable") + ")";
         return out;
     }
-    if (decoded_width > 0 && decoded_height > 0 && decoded_width <= kMaxDecodedSide &&
-        decoded_height <= kMaxDecodedSide) {
+    if (decoded_width > 0 && decoded_height > 0 && decoded_width <= kMaxImageSide &&
+        decoded_height <= kMaxImageSide) {
         out.width = decoded_width;
         out.height = decoded_height;
         out.rgba.assign(decoded, decoded + static_cast<size_t>(decoded_width) * static_cast<size_t>(decoded_height) * 4);

@@ -1,17 +1,17 @@
 // image_decode.h: JPEG, PNG and GIF bytes from a bundle to RGBA pixels.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace sitepack::ui {
 
-// The largest picture the reader decodes: the builder's own limits
-// (bundle/image_probe.h), so every image a builder keeps is shown, and a
-// hostile bundle's image costs at most 256 MB of pixels.
-constexpr int kMaxDecodedSide = 16384;
-constexpr int64_t kMaxDecodedPixels = 64LL * 1024 * 1024;
+// The most stb_image may allocate at once: a 16-bit RGBA picture at the
+// 16-bit limit (16 Mpixels x 8 bytes), doubled once by its zlib buffer
+// growing (interlaced PNGs need a little more than stb's first guess).
+constexpr size_t kMaxDecoderAllocation = (size_t(256) << 20) + (size_t(1) << 20);
 
 struct DecodedImage {
     int width = 0, height = 0;
@@ -21,8 +21,11 @@ struct DecodedImage {
 
 // Decodes `bytes` (from an untrusted bundle) with the pinned stb_image.
 // Reads the header first and refuses, without decoding, a picture over
-// kMaxDecodedSide a side or kMaxDecodedPixels ("image 60000x60000 is larger
-// than the reader draws"), or whose 16-bit samples would need over 256 MB.
+// kMaxImageSide a side or kMaxImagePixels (sitepack/image_header.h: the
+// builder keeps no bigger one) with "image 60000x60000 is larger than the
+// reader draws", or whose 16-bit samples would need over 128 MB. No single
+// allocation of the decoder exceeds kMaxDecoderAllocation: a PNG whose zlib
+// data inflates past its claimed size is refused as damaged.
 // Never reads outside `bytes`; on any failure rgba is empty and error says
 // what was wrong (unknown format, damaged data, too large).
 DecodedImage decode_image(const std::string& bytes);

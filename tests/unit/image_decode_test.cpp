@@ -36,6 +36,51 @@ std::string png_claiming(uint32_t width, uint32_t height) {
     return png;
 }
 
+// Appends one PNG chunk (CRC left 0: stb_image does not check it).
+void put_chunk(std::string& png, const char* type, const std::string& data) {
+    put_big_endian(png, static_cast<uint32_t>(data.size()));
+    png += type;
+    png += data;
+    put_big_endian(png, 0);
+}
+
+// A 1x1 grey PNG (2 bytes: row filter, pixel) whose zlib data inflates to
+// about `inflated_bytes` zeros: one fixed-Huffman deflate block of two
+// literal zeros, then (length 258, distance 1) copies of 13 bits each.
+std::string png_with_zlib_bomb(uint64_t inflated_bytes) {
+    std::string deflate;
+    uint32_t bit_buffer = 0;
+    int bit_count = 0;
+    auto put_bits = [&](uint32_t value, int count) {  // least significant bit first
+        bit_buffer |= value << bit_count;
+        bit_count += count;
+        while (bit_count >= 8) { deflate.push_back(static_cast<char>(bit_buffer & 0xFF)); bit_buffer >>= 8; bit_count -= 8; }
+    };
+    auto put_code = [&](uint32_t code, int length) {  // Huffman codes go most significant bit first
+        for (int bit = length - 1; bit >= 0; --bit) put_bits((code >> bit) & 1, 1);
+    };
+    put_bits(1, 1);                 // last block
+    put_bits(1, 2);                 // fixed Huffman codes
+    put_code(0x30, 8);              // literal 0: the row's filter
+    put_code(0x30, 8);              // literal 0: the pixel
+    for (uint64_t made = 2; made + 258 <= inflated_bytes; made += 258) {
+        put_code(0xC5, 8);          // length 258 (symbol 285)
+        put_code(0, 5);             // distance 1
+    }
+    put_code(0, 7);                 // end of block
+    if (bit_count > 0) put_bits(0, 8 - bit_count);
+    std::string idat = std::string("\x78\x01", 2) + deflate + std::string(4, '\0');  // zlib header, adler-32 unchecked
+    std::string png = "\x89PNG\r\n\x1A\n";
+    std::string header;
+    put_big_endian(header, 1);
+    put_big_endian(header, 1);
+    header += std::string("\x08\x00\x00\x00\x00", 5);  // 8-bit grey
+    put_chunk(png, "IHDR", header);
+    put_chunk(png, "IDAT", idat);
+    put_chunk(png, "IEND", "");
+    return png;
+}
+
 }  // namespace
 
 TEST_CASE("image_decode: the sample's PNG, JPEG and GIF decode to RGBA of their size") {
@@ -61,6 +106,21 @@ TEST_CASE("image_decode: a picture within one limit but over the pixel count is 
     const sitepack::ui::DecodedImage image = sitepack::ui::decode_image(png_claiming(16000, 16000));
     CHECK(image.rgba.empty());
     CHECK(image.error.find("16000x16000") != std::string::npos);
+}
+
+TEST_CASE("image_decode: a small PNG whose data inflates far past its size is refused, not inflated") {
+    // A 1x1 picture needs 2 bytes; these 2 MB of zlib inflate to 300 MB,
+    // which stb_image alone would hold (in a 512 MB buffer) before decoding
+    // the one pixel.
+    const std::string bomb = png_with_zlib_bomb(uint64_t(300) << 20);
+    CHECK(bomb.size() < 2100 * 1024);
+    const sitepack::ui::DecodedImage image = sitepack::ui::decode_image(bomb);
+    CHECK(image.rgba.empty());
+    CHECK(image.error.find("damaged image") != std::string::npos);
+    // The same picture with as much data as it needs decodes.
+    const sitepack::ui::DecodedImage honest = sitepack::ui::decode_image(png_with_zlib_bomb(2));
+    CHECK(honest.error.empty());
+    CHECK(honest.width == 1);
 }
 
 TEST_CASE("image_decode: a cut or damaged picture is refused with a reason, never decoded past its end") {

@@ -13,6 +13,18 @@
 
 namespace sitepack {
 
+// The largest picture a bundle keeps and the reader decodes: 16384 px a side
+// and 32 Mpixels (a 6500 x 4900 camera photo; WordPress scales uploads to
+// 2560 px). Its RGBA pixels are then at most 128 MB, which an old laptop can
+// spare; a hostile header claiming more is refused before any decoding.
+constexpr int64_t kMaxImageSide = 16384;
+constexpr int64_t kMaxImagePixels = 32LL * 1024 * 1024;
+
+// True when a width x height picture is over one of the limits above.
+inline bool image_over_limits(int64_t width, int64_t height) {
+    return width > kMaxImageSide || height > kMaxImageSide || width * height > kMaxImagePixels;
+}
+
 // The width and height in a PNG (IHDR), GIF (logical screen) or JPEG (first
 // start-of-frame) header. Returns false, leaving the outputs alone, for other
 // formats and for headers cut short or malformed. Reads only within `bytes`.
