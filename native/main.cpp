@@ -157,6 +157,12 @@ static int run_reader(int argc, char** argv) {
                     runner.platform_done(native::save_screenshot(action.path, width, height));
                 else if (action.kind == ui::ScriptAction::Kind::resize)
                     glfwSetWindowSize(window, action.width, action.height);
+                else if (action.kind == ui::ScriptAction::Kind::pointer) {
+                    // The real pointer moves too: ImGui's GLFW backend reads it back.
+                    glfwSetCursorPos(window, action.x, action.y);
+                    ImGui::GetIO().AddMousePosEvent(action.x, action.y);
+                    if (action.button >= 0) ImGui::GetIO().AddMouseButtonEvent(ImGuiMouseButton_Left, action.button == 1);
+                }
                 else if (action.kind == ui::ScriptAction::Kind::finished)
                     glfwSetWindowShouldClose(window, 1);
                 else if (action.kind == ui::ScriptAction::Kind::failed) {

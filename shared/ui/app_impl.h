@@ -17,7 +17,7 @@ namespace sitepack::ui {
 
 struct Palette {
     ImU32 page_bg, text, heading, muted, link, link_missing, link_external, code_bg, rule, quote_bar,
-        find_highlight, find_current, table_header, toolbar_bg, status_text, scrollbar, scrollbar_hover, banner_bg;
+        find_highlight, find_current, selection, table_header, toolbar_bg, status_text, scrollbar, scrollbar_hover, banner_bg;
 };
 Palette palette_for(bool dark);
 void apply_imgui_style(bool dark, float scale);
@@ -152,6 +152,18 @@ struct ReaderApp::Impl {
     int find_current = 0;
     void update_find();
     void scroll_to_match();
+
+    // [SECTION] Text selected with the mouse (positions in `layout`: a new
+    // layout clears it)
+    TextPosition selection_anchor, selection_focus;  // where the drag began, where it is
+    bool selecting = false;                          // the left button is down
+    bool has_selection() const { return selection_anchor != selection_focus; }
+    void clear_selection() { selection_anchor = selection_focus = TextPosition{}; selecting = false; }
+    std::string selection_text() const;
+    void copy_selection();
+    void select_all();
+    void handle_selection_mouse(ImVec2 mouse, bool over_text, bool over_link);
+    void draw_selection(ImDrawList* draw, const Palette& palette, size_t first_line, size_t end_line);
 
     // [SECTION] Images
     std::map<int64_t, ImageSlot> images;

@@ -8,6 +8,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <tuple>
 
 #include "app_impl.h"
 #include "sitepack/text_width.h"
@@ -59,6 +60,7 @@ void ReaderApp::Impl::ensure_layout(float column_width) {
     // Re-wrapping (zoom, resize) keeps the reader's place in the text.
     const float fraction = layout.height > 0 ? scroll_target / layout.height : 0.0f;
     layout = layout_page(document, header, fonts, column_width);
+    clear_selection();
     layout_width = column_width;
     layout_em = fonts.body_size;
     layout_dirty = false;
@@ -239,6 +241,7 @@ void ReaderApp::Impl::draw_toolbar() {
         go("Bookmarks", "app:bookmarks");
         ImGui::Separator();
         if (ImGui::MenuItem("Copy page address", nullptr, false, record.has_value())) ImGui::SetClipboardText(current.url.c_str());
+        if (ImGui::MenuItem("Copy selection", "Ctrl+C", false, has_selection())) copy_selection();
         if (ImGui::MenuItem("Copy page text", nullptr, false, !document.blocks.empty()))
             ImGui::SetClipboardText((header.title + "\n\n" + doc::plain_text(document)).c_str());
         ImGui::Separator();
@@ -407,6 +410,8 @@ void ReaderApp::Impl::draw_page() {
         else hover_target = "Another website: " + link.url;
         if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) pressed_link = hovered_link;
     }
+    if (under && hovered_link < 0) ImGui::SetMouseCursor(ImGuiMouseCursor_TextInput);
+    handle_selection_mouse(mouse, hovered, hovered_link >= 0);
     if (ImGui::IsMouseReleased(ImGuiMouseButton_Left)) {
         const int32_t clicked = pressed_link;
         pressed_link = -1;
@@ -431,6 +436,8 @@ void ReaderApp::Impl::draw_page() {
                                 static_cast<int>(m) == find_current ? p.find_current : p.find_highlight, 2.0f);
         }
     }
+
+    draw_selection(draw, p, first_line, end_line);
 
     // The text, only the visible lines.
     visible_headings.clear();
@@ -622,6 +629,75 @@ void ReaderApp::Impl::draw_chooser() {
     }
 }
 
+// [SECTION] Selecting text
+
+std::string ReaderApp::Impl::selection_text() const {
+    return has_selection() ? selected_text(layout, selection_anchor, selection_focus) : std::string();
+}
+
+void ReaderApp::Impl::copy_selection() {
+    const std::string text = selection_text();
+    if (!text.empty()) ImGui::SetClipboardText(text.c_str());
+}
+
+void ReaderApp::Impl::select_all() {
+    clear_selection();
+    bool first = true;
+    for (uint32_t i = 0; i < layout.lines.size(); ++i) {
+        const LaidLine& line = layout.lines[i];
+        if (line.end_run <= line.first_run) continue;
+        if (first) selection_anchor = {i, line.first_run, 0};
+        first = false;
+        selection_focus = {i, line.end_run - 1, static_cast<uint32_t>(layout.runs[line.end_run - 1].text.size())};
+    }
+}
+
+// A press on text (not on a link) starts a selection, Shift+press extends
+// it, a double-click takes a word; dragging past the top or bottom edge
+// scrolls the page along.
+void ReaderApp::Impl::handle_selection_mouse(ImVec2 mouse, bool over_page, bool over_link) {
+    const ImVec2 point(mouse.x - column_left, mouse.y - page_top);
+    if (over_page && !over_link && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+        const std::optional<TextPosition> at = text_position_at(layout, layout_fonts(), point);
+        if (!at) { clear_selection(); return; }
+        if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
+            std::tie(selection_anchor, selection_focus) = word_around(layout, *at);
+            selecting = false;
+            return;
+        }
+        if (!(ImGui::GetIO().KeyShift && has_selection())) selection_anchor = *at;
+        selection_focus = *at;
+        selecting = true;
+        return;
+    }
+    if (!selecting) return;
+    // Also on the frame of the release: a quick hand moves and lets go at once.
+    if (const std::optional<TextPosition> at = text_position_at(layout, layout_fonts(), point)) selection_focus = *at;
+    if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) { selecting = false; return; }
+    const float step = body_size();
+    if (mouse.y < content_top) set_scroll(scroll_target - step, false);
+    else if (mouse.y > content_top + viewport_height) set_scroll(scroll_target + step, false);
+}
+
+void ReaderApp::Impl::draw_selection(ImDrawList* draw, const Palette& palette, size_t first_line, size_t end_line) {
+    if (!has_selection()) return;
+    TextPosition from = selection_anchor, to = selection_focus;
+    if (to < from) std::swap(from, to);
+    const LayoutFonts fonts = layout_fonts();
+    for (size_t i = std::max<size_t>(first_line, from.line); i < end_line && i <= to.line; ++i) {
+        const LaidLine& line = layout.lines[i];
+        for (uint32_t r = line.first_run; r < line.end_run; ++r) {
+            const LaidRun& run = layout.runs[r];
+            if (run.role == TextRole::marker) continue;
+            const auto [begin, end] = selected_bytes(layout, static_cast<uint32_t>(i), r, from, to);
+            if (begin >= end) continue;
+            const auto [x0, x1] = run_span_x(run, fonts, begin, end);
+            draw->AddRectFilled(ImVec2(column_left + run.x + x0, page_top + line.top),
+                                ImVec2(column_left + run.x + x1, page_top + line.bottom), palette.selection);
+        }
+    }
+}
+
 // [SECTION] Keyboard and wheel
 
 void ReaderApp::Impl::handle_keys() {
@@ -640,6 +716,9 @@ void ReaderApp::Impl::handle_keys() {
         else set_scroll(scroll_target - io.MouseWheel * em * 4.0f, true);
     }
     if (io.WantTextInput) return;  // typing in the search or find box
+    if (ImGui::IsKeyChordPressed(ImGuiMod_Ctrl | ImGuiKey_C) && has_selection()) copy_selection();
+    if (ImGui::IsKeyChordPressed(ImGuiMod_Ctrl | ImGuiKey_A)) select_all();
+    if (ImGui::IsKeyPressed(ImGuiKey_Escape, false) && !find_open) clear_selection();
     const float page = viewport_height * 0.88f;
     if (ImGui::IsKeyPressed(ImGuiKey_DownArrow)) set_scroll(scroll_target + em * 2.5f, true);
     if (ImGui::IsKeyPressed(ImGuiKey_UpArrow)) set_scroll(scroll_target - em * 2.5f, true);

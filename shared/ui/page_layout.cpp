@@ -11,6 +11,7 @@
 #include <cfloat>
 #include <cmath>
 
+#include "sitepack/search_text.h"
 #include "sitepack/text_width.h"
 
 namespace sitepack::ui {
@@ -297,6 +298,169 @@ const LaidRun* run_at(const PageLayout& layout, ImVec2 point) {
         }
     }
     return nullptr;
+}
+
+// [SECTION] Selecting text with the mouse
+
+namespace {
+
+ImFont* face_of(const LaidRun& run, const LayoutFonts& fonts) {
+    ImFont* face = run.face < 5 ? fonts.faces[run.face] : nullptr;
+    return face ? face : fonts.faces[0];
+}
+
+float prefix_width(const LaidRun& run, ImFont* face, uint32_t end) {
+    if (!face || end == 0) return 0.0f;
+    return face->CalcTextSizeA(run.size, FLT_MAX, 0, run.text.data(), run.text.data() + end).x;
+}
+
+bool has_text(const LaidLine& line) { return line.end_run > line.first_run; }
+
+// The byte where the character before `offset` starts (0 at the start).
+uint32_t previous_boundary(const std::string& text, uint32_t offset) {
+    if (offset == 0) return 0;
+    uint32_t at = offset - 1;
+    while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
+    return at;
+}
+
+char32_t code_point_at(const std::string& text, uint32_t offset) {
+    return offset < text.size() ? text::decode_utf8(text, offset).code_point : 0;
+}
+
+// Letters and digits of any script, apostrophes inside words: what a
+// double-click takes as one word. CJK characters are words of their own.
+bool is_word_character(char32_t c) {
+    if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+    if (c == 0x2019) return true;  // ’ in "don’t"
+    return c >= 0xC0 && !search::is_cjk(c) && c != 0x3000 && !(c >= 0x2000 && c <= 0x206F) && !(c >= 0x3000 && c <= 0x303F) &&
+           !(c >= 0xFF00 && c <= 0xFF0F);
+}
+
+}  // namespace
+
+std::pair<uint32_t, uint32_t> selected_bytes(const PageLayout& layout, uint32_t line, uint32_t run,
+                                             TextPosition from, TextPosition to) {
+    const uint32_t size = static_cast<uint32_t>(layout.runs[run].text.size());
+    const TextPosition start{line, run, 0}, stop{line, run, size};
+    if (stop < from || to < start) return {0, 0};
+    const uint32_t begin = (line == from.line && run == from.run) ? std::min(from.offset, size) : 0;
+    const uint32_t end = (line == to.line && run == to.run) ? std::min(to.offset, size) : size;
+    return begin < end ? std::make_pair(begin, end) : std::make_pair(0u, 0u);
+}
+
+std::pair<float, float> run_span_x(const LaidRun& run, const LayoutFonts& fonts, uint32_t begin, uint32_t end) {
+    ImFont* face = face_of(run, fonts);
+    const uint32_t size = static_cast<uint32_t>(run.text.size());
+    return {prefix_width(run, face, std::min(begin, size)), prefix_width(run, face, std::min(end, size))};
+}
+
+std::optional<TextPosition> text_position_at(const PageLayout& layout, const LayoutFonts& fonts, ImVec2 point) {
+    // The text line at that height; in a table row, the cell's line left of
+    // the point. In a gap between lines, the line below; past the ends, the
+    // first or last line.
+    std::optional<uint32_t> chosen, below, last;
+    for (uint32_t i = 0; i < layout.lines.size(); ++i) {
+        const LaidLine& line = layout.lines[i];
+        if (!has_text(line)) continue;
+        last = i;
+        if (!below && line.top > point.y) below = i;
+        if (point.y < line.top || point.y >= line.bottom) continue;
+        const float x = layout.runs[line.first_run].x;
+        if (!chosen) { chosen = i; continue; }
+        const float chosen_x = layout.runs[layout.lines[*chosen].first_run].x;
+        if ((x <= point.x && (chosen_x > point.x || x > chosen_x)) || (chosen_x > point.x && x < chosen_x)) chosen = i;
+    }
+    if (!chosen) chosen = below ? below : last;
+    if (!chosen) return std::nullopt;
+    const LaidLine& line = layout.lines[*chosen];
+    TextPosition position;
+    position.line = *chosen;
+    for (uint32_t r = line.first_run; r < line.end_run; ++r) {
+        const LaidRun& run = layout.runs[r];
+        if (point.x < run.x) { position.run = r; position.offset = 0; return position; }
+        if (point.x >= run.x + run.width) continue;
+        ImFont* face = face_of(run, fonts);
+        position.run = r;
+        float before = 0.0f;
+        for (uint32_t at = 0; at < run.text.size();) {
+            const uint32_t next = at + std::max<uint32_t>(1, static_cast<uint32_t>(text::decode_utf8(run.text, at).length));
+            const float after = prefix_width(run, face, std::min<uint32_t>(next, static_cast<uint32_t>(run.text.size())));
+            if (point.x - run.x < (before + after) * 0.5f) { position.offset = at; return position; }
+            before = after;
+            at = next;
+        }
+        position.offset = static_cast<uint32_t>(run.text.size());
+        return position;
+    }
+    position.run = line.end_run - 1;
+    position.offset = static_cast<uint32_t>(layout.runs[position.run].text.size());
+    return position;
+}
+
+std::pair<TextPosition, TextPosition> word_around(const PageLayout& layout, TextPosition at) {
+    if (at.run >= layout.runs.size()) return {at, at};
+    const std::string& text = layout.runs[at.run].text;
+    TextPosition begin = at, end = at;
+    const char32_t here = code_point_at(text, at.offset);
+    if (search::is_cjk(here)) {
+        end.offset = at.offset + static_cast<uint32_t>(text::decode_utf8(text, at.offset).length);
+        return {begin, end};
+    }
+    if (!is_word_character(here)) {
+        // Just after a word (the pointer past its last letter): that word.
+        const uint32_t before = previous_boundary(text, at.offset);
+        if (at.offset == 0 || !is_word_character(code_point_at(text, before))) return {at, at};
+        begin.offset = end.offset = at.offset;
+    }
+    while (begin.offset > 0) {
+        const uint32_t before = previous_boundary(text, begin.offset);
+        if (!is_word_character(code_point_at(text, before))) break;
+        begin.offset = before;
+    }
+    while (end.offset < text.size() && is_word_character(code_point_at(text, end.offset)))
+        end.offset += static_cast<uint32_t>(std::max<size_t>(1, text::decode_utf8(text, end.offset).length));
+    return {begin, end};
+}
+
+std::string selected_text(const PageLayout& layout, TextPosition from, TextPosition to) {
+    if (to < from) std::swap(from, to);
+    std::string out;
+    const LaidLine* previous_line = nullptr;
+    const LaidRun* previous_run = nullptr;
+    for (uint32_t i = from.line; i <= to.line && i < layout.lines.size(); ++i) {
+        const LaidLine& line = layout.lines[i];
+        for (uint32_t r = line.first_run; r < line.end_run; ++r) {
+            const LaidRun& run = layout.runs[r];
+            if (run.role == TextRole::marker) continue;
+            const auto [begin, end] = selected_bytes(layout, i, r, from, to);
+            if (begin >= end) continue;
+            const std::string piece = run.text.substr(begin, end - begin);
+            if (previous_run && !out.empty()) {
+                const bool ends_blank = out.back() == ' ' || out.back() == '\n' || out.back() == '\t';
+                const bool starts_blank = piece.front() == ' ';
+                if (previous_line == &line) {
+                    // The same line: a gap wider than a space's fraction is a word break.
+                    if (!ends_blank && !starts_blank && run.x - (previous_run->x + previous_run->width) > run.size * 0.15f) out += ' ';
+                } else if (line.top < previous_line->bottom - 0.5f && line.top + 0.5f >= previous_line->top) {
+                    out += '\t';  // another cell of the same table row
+                } else if (line.top - previous_line->bottom > run.size * 0.15f) {
+                    while (!out.empty() && out.back() == ' ') out.pop_back();
+                    out += '\n';  // a new paragraph, heading or list item
+                } else if (!ends_blank && !starts_blank) {
+                    // A wrapped line: the break was a space, except between CJK characters.
+                    const char32_t last = code_point_at(out, previous_boundary(out, static_cast<uint32_t>(out.size())));
+                    const char32_t first = code_point_at(piece, 0);
+                    if (!(search::is_cjk(last) && search::is_cjk(first)) && last != 0x2D) out += ' ';
+                }
+            }
+            out += piece;
+            previous_line = &line;
+            previous_run = &run;
+        }
+    }
+    while (!out.empty() && (out.back() == ' ' || out.back() == '\n')) out.pop_back();
+    return out;
 }
 
 }  // namespace sitepack::ui

@@ -95,4 +95,47 @@ std::pair<size_t, size_t> visible_lines(const PageLayout& layout, float top, flo
 // The run under a point, or nullptr.
 const LaidRun* run_at(const PageLayout& layout, ImVec2 point);
 
+// [SECTION] Selecting text with the mouse
+
+// A place between two characters of the laid-out text: before byte `offset`
+// of run `run`, which is drawn on line `line`. Ordered as the text reads:
+// by line (top to bottom), then by run and byte within the line.
+struct TextPosition {
+    uint32_t line = 0, run = 0, offset = 0;
+    bool operator==(const TextPosition& other) const {
+        return line == other.line && run == other.run && offset == other.offset;
+    }
+    bool operator!=(const TextPosition& other) const { return !(*this == other); }
+    bool operator<(const TextPosition& other) const {
+        if (line != other.line) return line < other.line;
+        if (run != other.run) return run < other.run;
+        return offset < other.offset;
+    }
+};
+
+// The character boundary nearest to `point` (column coordinates): on the
+// text line at that height (the first line when above all text, the last
+// when below), before the first character whose middle is right of point.x.
+// Lines without text (images) are skipped. nullopt when the page has no text.
+std::optional<TextPosition> text_position_at(const PageLayout& layout, const LayoutFonts& fonts, ImVec2 point);
+
+// The word (letters, digits, or one CJK character) around `at`, as the
+// positions before and after it; an empty range [at, at] on a space.
+std::pair<TextPosition, TextPosition> word_around(const PageLayout& layout, TextPosition at);
+
+// The text between two positions (either order), as a reader would paste
+// it: runs of a line joined (a space where the layout left a gap, a tab
+// between table cells on one row), wrapped lines joined by a space (none
+// between CJK characters), and a line break between paragraphs, headings
+// and list items. List markers are left out, as browsers do.
+std::string selected_text(const PageLayout& layout, TextPosition from, TextPosition to);
+
+// The bytes [first, second) of run `run` on line `line` that lie between
+// `from` and `to` (from <= to); first == second when none do.
+std::pair<uint32_t, uint32_t> selected_bytes(const PageLayout& layout, uint32_t line, uint32_t run,
+                                             TextPosition from, TextPosition to);
+
+// The pixel span [x0, x1) of bytes [begin, end) of `run`, from the run's left.
+std::pair<float, float> run_span_x(const LaidRun& run, const LayoutFonts& fonts, uint32_t begin, uint32_t end);
+
 }  // namespace sitepack::ui

@@ -692,6 +692,7 @@ std::string ReaderApp::dump_json() const {
     out += "  \"images\": {\"ready\": " + std::to_string(images_ready) + ", \"failed\": " + std::to_string(images_failed) + "},\n";
     field("fonts", s.font_source);
     out += "  \"cjk_font\": " + std::string(s.have_cjk ? "true" : "false") + ",\n";
+    field("selection", s.selection_text());
     out += "  \"missing_glyphs\": " + std::to_string(s.missing_glyphs) + "\n";
     out += "}\n";
     return out;
@@ -713,8 +714,55 @@ Status ReaderApp::script_key(const std::string& key) {
     else if (key == "Alt+Left") s.go_back();
     else if (key == "Alt+Right") s.go_forward();
     else if (key == "Ctrl+F") { s.find_open = true; s.find_focus = true; }
+    else if (key == "Ctrl+C") s.copy_selection();
+    else if (key == "Ctrl+A") s.select_all();
     else return Status(ErrorCode::invalid_argument, "unknown key " + key);
     return {};
+}
+
+Result<ReaderApp::ScreenSpan> ReaderApp::script_selection_span(const std::string& phrase) const {
+    const Impl& s = *impl_;
+    if (phrase.empty()) return Status(ErrorCode::invalid_argument, "select needs the text to select");
+    // Where the phrase starts: a run holding its first word; where it ends:
+    // the first end of its last word, on or after the start, whose selection
+    // reads as the phrase.
+    const size_t first_space = phrase.find(' ');
+    const size_t last_space = phrase.rfind(' ');
+    const std::string first_word = phrase.substr(0, first_space);
+    const std::string last_word = last_space == std::string::npos ? phrase : phrase.substr(last_space + 1);
+    std::optional<std::pair<TextPosition, TextPosition>> found;
+    for (uint32_t i = 0; i < s.layout.lines.size() && !found; ++i) {
+        const LaidLine& line = s.layout.lines[i];
+        for (uint32_t r = line.first_run; r < line.end_run && !found; ++r) {
+            for (size_t at = s.layout.runs[r].text.find(first_word); at != std::string::npos && !found;
+                 at = s.layout.runs[r].text.find(first_word, at + 1)) {
+                const TextPosition start{i, r, static_cast<uint32_t>(at)};
+                for (uint32_t j = i; j < s.layout.lines.size() && j < i + 40 && !found; ++j) {
+                    const LaidLine& end_line = s.layout.lines[j];
+                    for (uint32_t q = end_line.first_run; q < end_line.end_run && !found; ++q) {
+                        const std::string& text = s.layout.runs[q].text;
+                        for (size_t end = text.find(last_word); end != std::string::npos; end = text.find(last_word, end + 1)) {
+                            const TextPosition stop{j, q, static_cast<uint32_t>(end + last_word.size())};
+                            if (!(start < stop)) continue;
+                            if (selected_text(s.layout, start, stop) == phrase) { found = std::make_pair(start, stop); break; }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if (!found) return Status(ErrorCode::not_found, "\"" + phrase + "\" is not on this page");
+    const LayoutFonts fonts = s.layout_fonts();
+    auto screen_point = [&](TextPosition position) {
+        const LaidLine& line = s.layout.lines[position.line];
+        const LaidRun& run = s.layout.runs[position.run];
+        const float x = run_span_x(run, fonts, 0, position.offset).second;
+        return ImVec2(s.column_left + run.x + x, s.page_top + (line.top + line.bottom) * 0.5f);
+    };
+    const ImVec2 from = screen_point(found->first), to = screen_point(found->second);
+    if (from.y < s.content_top || to.y > s.content_top + s.viewport_height)
+        return Status(ErrorCode::invalid_argument, "\"" + phrase + "\" is not on screen (scroll to it first)");
+    return ScreenSpan{from.x, from.y, to.x, to.y};
 }
 
 }  // namespace sitepack::ui

@@ -19,7 +19,7 @@ std::string unquote(const std::string& text) {
 }
 
 const char* const kCommands[] = {"open", "click", "search", "result", "back", "forward", "home", "scroll", "zoom",
-                                 "theme", "find", "key", "type", "resize", "wait", "screenshot", "dump", "expect", "frames"};
+                                 "theme", "find", "key", "select", "type", "resize", "wait", "screenshot", "dump", "expect", "frames"};
 
 }  // namespace
 
@@ -65,6 +65,12 @@ ScriptAction ScriptRunner::step(ReaderApp& app) {
         return action;
     };
     if (!platform_error_.empty()) return fail(steps_[next_ - 1], platform_error_);
+    if (!pointer_moves_.empty()) {
+        // One pointer event a frame, as a hand would make them.
+        action = pointer_moves_.front();
+        pointer_moves_.erase(pointer_moves_.begin());
+        return action;
+    }
     if (settling_) {
         // Settled = idle for three frames in a row (a response can start
         // new work, e.g. images, one frame later).
@@ -96,6 +102,17 @@ ScriptAction ScriptRunner::step(ReaderApp& app) {
     else if (step.command == "theme") status = app.script_theme(arg);
     else if (step.command == "find") status = app.script_find(arg);
     else if (step.command == "key") status = app.script_key(arg);
+    else if (step.command == "select") {
+        const Result<ReaderApp::ScreenSpan> span = app.script_selection_span(arg);
+        if (!span.ok()) return fail(step, span.error().message);
+        auto pointer = [](float x, float y, int button) {
+            ScriptAction move; move.kind = ScriptAction::Kind::pointer; move.x = x; move.y = y; move.button = button; return move;
+        };
+        const ReaderApp::ScreenSpan& at = span.value();
+        pointer_moves_ = {pointer(at.from_x, at.from_y, -1), pointer(at.from_x, at.from_y, 1),
+                          pointer((at.from_x + at.to_x) * 0.5f, (at.from_y + at.to_y) * 0.5f, -1),
+                          pointer(at.to_x, at.to_y, -1), pointer(at.to_x, at.to_y, 0)};
+    }
     else if (step.command == "wait" || step.command == "frames") status = {};
     else if (step.command == "dump") writes_.push_back({arg, app.dump_json()});
     else if (step.command == "expect") {

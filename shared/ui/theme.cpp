@@ -22,6 +22,7 @@ Palette palette_for(bool dark) {
         p.quote_bar = IM_COL32(90, 110, 140, 255);
         p.find_highlight = IM_COL32(120, 100, 20, 200);
         p.find_current = IM_COL32(200, 120, 20, 230);
+        p.selection = IM_COL32(60, 96, 150, 170);
         p.table_header = IM_COL32(40, 42, 46, 255);
         p.toolbar_bg = IM_COL32(38, 39, 43, 255);
         p.status_text = IM_COL32(160, 160, 156, 255);
@@ -41,6 +42,7 @@ Palette palette_for(bool dark) {
         p.quote_bar = IM_COL32(190, 200, 215, 255);
         p.find_highlight = IM_COL32(255, 226, 120, 255);
         p.find_current = IM_COL32(255, 170, 60, 255);
+        p.selection = IM_COL32(170, 204, 245, 255);
         p.table_header = IM_COL32(244, 242, 237, 255);
         p.toolbar_bg = IM_COL32(240, 238, 233, 255);
         p.status_text = IM_COL32(100, 98, 94, 255);

@@ -142,6 +142,18 @@ class ReadingTest(ReaderTestCase):
         self.run_script([f"open {LETTER}", "find repatriat", f"dump {self.path('find.json')}"], bundle=sample_bundle())
         self.assertGreaterEqual(self.dump("find.json")["find"]["matches"], 2)
 
+    def test_select_text_with_the_mouse(self):
+        # A real press, drag and release over words that wrap onto the next
+        # line; the selection reads as the page's text, and stays highlighted.
+        phrase = "the Chinese government forcibly repatriated approximately 600 North Korean defectors"
+        self.run_script([f"open {LETTER}", f"select {phrase}", f"dump {self.path('selected.json')}",
+                         f"screenshot {self.path('selected.png')}", "key Ctrl+A",
+                         f"dump {self.path('all.json')}"], bundle=sample_bundle())
+        self.assertEqual(self.dump("selected.json")["selection"], phrase)
+        everything = self.dump("all.json")["selection"]
+        self.assertIn("Dear Mr. President:\nWe call on the Chinese government", everything)
+        self.assertIn("coronavirus period.\nNorth Korea had refused", everything)
+
     def test_resume_where_left_off(self):
         self.run_script([f"open {LETTER}", "scroll 500"], bundle=sample_bundle())
         self.run_script([f"dump {self.path('resumed.json')}"], bundle=sample_bundle())

@@ -135,3 +135,103 @@ TEST_CASE("an anchor's top in the reading view is its heading's first line, belo
     CHECK(with_header.block_tops.size() == document.blocks.size());
     CHECK_FALSE(ui::anchor_top(with_header, document, "section-4").has_value());
 }
+
+// [SECTION] Selecting text with the mouse
+
+namespace {
+
+// The point (column coordinates) on a run's line before byte `offset`.
+ImVec2 point_before(const ui::PageLayout& layout, const ui::LayoutFonts& fonts, uint32_t run, uint32_t offset) {
+    const ui::LaidRun& laid = layout.runs[run];
+    const float x = ui::run_span_x(laid, fonts, 0, offset).second;
+    for (const ui::LaidLine& line : layout.lines)
+        if (run >= line.first_run && run < line.end_run) return ImVec2(laid.x + x, (line.top + line.bottom) * 0.5f);
+    FAIL("run " << run << " is on no line");
+    return ImVec2();
+}
+
+}  // namespace
+
+TEST_CASE("dragging over two wrapped paragraphs selects their text as written, a line break between them") {
+    HeadlessImGui imgui;
+    const std::string first = "Dear Mr. President: We call on the Chinese government to stop the forced repatriation of refugees.";
+    const std::string second = "Life Funds for North Korean Refugees has helped people since 1998.";
+    doc::Document document = paragraph({span(first)});
+    doc::Block block; block.kind = doc::BlockKind::paragraph; block.spans = {span(second)};
+    document.blocks.push_back(block);
+    const ui::LayoutFonts fonts = imgui.fonts();
+    const ui::PageLayout layout = ui::layout_page(document, {}, fonts, 260.0f);
+    REQUIRE(layout.lines.size() > 4);  // both paragraphs wrap
+
+    // From above the text to below it: everything.
+    const auto top = ui::text_position_at(layout, fonts, ImVec2(-50, -50));
+    const auto bottom = ui::text_position_at(layout, fonts, ImVec2(5000, layout.height + 100));
+    REQUIRE(top.has_value());
+    REQUIRE(bottom.has_value());
+    CHECK(ui::selected_text(layout, *top, *bottom) == first + "\n" + second);
+    // Dragged upwards: the same text.
+    CHECK(ui::selected_text(layout, *bottom, *top) == first + "\n" + second);
+
+    // From inside "President" to inside "North": the characters between.
+    const uint32_t president = static_cast<uint32_t>(layout.runs[0].text.find("President"));
+    REQUIRE(president != std::string::npos);
+    const auto from = ui::text_position_at(layout, fonts, point_before(layout, fonts, 0, president + 3));
+    REQUIRE(from.has_value());
+    CHECK(from->run == 0);
+    CHECK(from->offset == president + 3);
+    uint32_t north_run = 0, north_at = 0;
+    for (uint32_t r = 0; r < layout.runs.size(); ++r) {
+        const size_t at = layout.runs[r].text.find("North");
+        if (at != std::string::npos) { north_run = r; north_at = static_cast<uint32_t>(at); break; }
+    }
+    REQUIRE(north_run > 0);
+    const auto to = ui::text_position_at(layout, fonts, point_before(layout, fonts, north_run, north_at + 2));
+    REQUIRE(to.has_value());
+    const std::string expected = first.substr(first.find("President") + 3) + "\n" + second.substr(0, second.find("North") + 2);
+    CHECK(ui::selected_text(layout, *from, *to) == expected);
+}
+
+TEST_CASE("a double-click takes the word under the pointer, and a CJK character alone") {
+    HeadlessImGui imgui;
+    const ui::LayoutFonts fonts = imgui.fonts();
+    const ui::PageLayout layout = ui::layout_page(paragraph({span("We call on the government: don\xE2\x80\x99t return them.")}), {}, fonts, 2000.0f);
+    const std::string& text = layout.runs[0].text;
+    const uint32_t inside = static_cast<uint32_t>(text.find("government") + 4);
+    const auto word = ui::word_around(layout, ui::TextPosition{0, 0, inside});
+    CHECK(ui::selected_text(layout, word.first, word.second) == "government");
+    const auto apostrophe = ui::word_around(layout, ui::TextPosition{0, 0, static_cast<uint32_t>(text.find("don"))});
+    CHECK(ui::selected_text(layout, apostrophe.first, apostrophe.second) == "don\xE2\x80\x99t");
+    // On the space after a word: that word; on a colon's following space: nothing.
+    const auto after = ui::word_around(layout, ui::TextPosition{0, 0, static_cast<uint32_t>(text.find(" on"))});
+    CHECK(ui::selected_text(layout, after.first, after.second) == "call");
+
+    const ui::PageLayout cjk = ui::layout_page(paragraph({span("\xE5\x8C\x97\xE6\x9C\x9D\xE9\xAE\xAE")}), {}, fonts, 2000.0f);
+    const auto character = ui::word_around(cjk, ui::TextPosition{0, 0, 3});
+    CHECK(ui::selected_text(cjk, character.first, character.second) == "\xE6\x9C\x9D");  // 朝
+}
+
+TEST_CASE("selected CJK text that wrapped gets no spaces, and list items come out one a line without markers") {
+    HeadlessImGui imgui;
+    const ui::LayoutFonts fonts = imgui.fonts();
+    std::string korean;
+    for (int i = 0; i < 30; ++i) korean += "\xED\x83\x88\xEB\xB6\x81\xEB\xAF\xBC";  // 탈북민
+    const ui::PageLayout wrapped = ui::layout_page(paragraph({span(korean)}), {}, fonts, 200.0f);
+    REQUIRE(wrapped.lines.size() > 2);
+    const auto start = ui::text_position_at(wrapped, fonts, ImVec2(-10, -10));
+    const auto end = ui::text_position_at(wrapped, fonts, ImVec2(9999, 9999));
+    CHECK(ui::selected_text(wrapped, *start, *end) == korean);
+
+    doc::Document list;
+    doc::Block items; items.kind = doc::BlockKind::list; items.ordered = true;
+    for (const char* text : {"Shelter in China", "Passage to Thailand", "A new life in Japan"}) {
+        doc::Block item; item.kind = doc::BlockKind::list_item;
+        doc::Block body; body.kind = doc::BlockKind::paragraph; body.spans = {span(text)};
+        item.children.push_back(body);
+        items.children.push_back(item);
+    }
+    list.blocks.push_back(items);
+    const ui::PageLayout listed = ui::layout_page(list, {}, fonts, 600.0f);
+    const auto first = ui::text_position_at(listed, fonts, ImVec2(-10, -10));
+    const auto last = ui::text_position_at(listed, fonts, ImVec2(9999, 9999));
+    CHECK(ui::selected_text(listed, *first, *last) == "Shelter in China\nPassage to Thailand\nA new life in Japan");
+}

@@ -62,7 +62,13 @@ public:
     Status script_zoom(int steps);
     Status script_theme(const std::string& name);  // "light" or "dark"
     Status script_find(const std::string& text);   // find in page
-    Status script_key(const std::string& key);     // "PageDown", "End", "Alt+Left", ...
+    Status script_key(const std::string& key);     // "PageDown", "End", "Alt+Left", "Ctrl+C", "Ctrl+A", ...
+    // Where a mouse drag selecting `phrase` starts and ends, in window
+    // coordinates (the runner then moves, presses and releases the real
+    // pointer there). Fails when the phrase is not on the page as one
+    // selection, or not on screen.
+    struct ScreenSpan { float from_x = 0, from_y = 0, to_x = 0, to_y = 0; };
+    Result<ScreenSpan> script_selection_span(const std::string& phrase) const;
     // The visible state as JSON: URL, title, headings and links on screen,
     // search results, messages, fonts.
     std::string dump_json() const;

@@ -5,6 +5,7 @@
 //   result N                back | forward | home   scroll PIXELS
 //   zoom +N | -N            theme light|dark        find TEXT
 //   key NAME                resize W H              wait
+//   select TEXT (drags the mouse over TEXT on screen: a selection)
 //   type TEXT (into the search box: title suggestions)
 //   screenshot FILE.png     dump FILE.json          expect TEXT (in the dump)
 // After each step the runner waits until the reader is idle (responses in,
@@ -22,8 +23,12 @@ namespace sitepack::ui {
 
 // What the platform must do for a step it alone can perform.
 struct ScriptAction {
-    enum class Kind { none, resize, screenshot, finished, failed } kind = Kind::none;
+    enum class Kind { none, resize, screenshot, pointer, finished, failed } kind = Kind::none;
     int width = 0, height = 0;
+    // pointer: move the real pointer to (x, y), window coordinates, then
+    // press (1) or release (0) the left button, or neither (-1).
+    float x = 0, y = 0;
+    int button = -1;
     std::string path;
     std::string message;  // failed: which step and why
 };
@@ -54,6 +59,7 @@ private:
     bool waiting_platform_ = false;
     std::string platform_error_;
     std::vector<FileWrite> writes_;
+    std::vector<ScriptAction> pointer_moves_;  // a drag in progress: one a frame
 };
 
 }  // namespace sitepack::ui
