@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "sitepack/bundle_format.h"
+#include "sitepack/search_text.h"
 
 namespace sitepack::build {
 namespace {
@@ -89,6 +90,11 @@ CREATE TABLE fonts(
 );
 CREATE VIRTUAL TABLE search USING fts5(
   title, body, content='', detail=column, tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TABLE search_lengths(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  columns INTEGER NOT NULL,
+  codes BLOB NOT NULL
 );
 )sql";
 
@@ -265,6 +271,41 @@ Status BundleWriter::add_font(std::string_view face, std::string_view family, st
     return state_->run(state_->font, "writing a font");
 }
 
+// search_lengths: every indexed page's length per column, from FTS5's
+// docsize table, as one compact blob (sitepack/search_text.h says why).
+Status BundleWriter::write_search_lengths() {
+    sqlite3_stmt* read = nullptr;
+    if (sqlite3_prepare_v2(state_->db, "SELECT id, sz FROM search_docsize ORDER BY id", -1, &read, nullptr) != SQLITE_OK)
+        return state_->failed("reading the search index's page lengths");
+    constexpr int kColumns = 2;  // title, body
+    std::string codes;
+    std::vector<uint32_t> lengths;
+    int64_t previous = 0;
+    int step = SQLITE_ROW;
+    while ((step = sqlite3_step(read)) == SQLITE_ROW) {
+        lengths.clear();
+        const int64_t rowid = sqlite3_column_int64(read, 0);
+        if (!search::decode_docsize_record(static_cast<const unsigned char*>(sqlite3_column_blob(read, 1)),
+                                           sqlite3_column_bytes(read, 1), kColumns, lengths) || rowid <= previous) {
+            sqlite3_finalize(read);
+            return Status(ErrorCode::internal, "the search index's page lengths are malformed at row " + std::to_string(rowid));
+        }
+        search::append_length_entry(codes, rowid - previous, lengths);
+        previous = rowid;
+    }
+    sqlite3_finalize(read);
+    if (step != SQLITE_DONE) return state_->failed("reading the search index's page lengths");
+    sqlite3_stmt* write = nullptr;
+    if (sqlite3_prepare_v2(state_->db, "INSERT INTO search_lengths(id, columns, codes) VALUES (1, ?, ?)", -1, &write, nullptr) != SQLITE_OK)
+        return state_->failed("writing the page lengths");
+    sqlite3_bind_int(write, 1, kColumns);
+    sqlite3_bind_blob64(write, 2, codes.data(), codes.size(), SQLITE_STATIC);
+    const int written = sqlite3_step(write);
+    sqlite3_finalize(write);
+    if (written != SQLITE_DONE) return state_->failed("writing the page lengths");
+    return {};
+}
+
 Status BundleWriter::finish() {
     for (Insert* insert : {&state_->metadata, &state_->dictionary, &state_->page, &state_->search, &state_->redirect,
                            &state_->term, &state_->page_term, &state_->link, &state_->image, &state_->navigation,
@@ -276,6 +317,7 @@ Status BundleWriter::finish() {
     // One b-tree per FTS5 level merged into one: smaller and faster to query.
     if (Status done = state_->exec("INSERT INTO search(search) VALUES ('optimize')", "optimizing the search index"); !done)
         return done;
+    if (Status done = write_search_lengths(); !done) return done;
     if (Status done = state_->exec("VACUUM", "compacting"); !done) return done;
     if (sqlite3_close(state_->db) != SQLITE_OK) return state_->failed("closing");
     state_->db = nullptr;

@@ -64,10 +64,12 @@ public:
     // "bold-italic", "cjk-regular", "cjk-bold"), see font_subset.h.
     Status add_font(std::string_view face, std::string_view family, std::string_view content);
 
-    // Commits, optimizes the full-text index, VACUUMs and closes the file.
+    // Commits, optimizes the full-text index, writes the compact page
+    // lengths (search_lengths), VACUUMs and closes the file.
     Status finish();
 
 private:
+    Status write_search_lengths();
     struct State;
     explicit BundleWriter(std::unique_ptr<State> state);
     std::unique_ptr<State> state_;

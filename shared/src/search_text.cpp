@@ -1,6 +1,8 @@
 #include "sitepack/search_text.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 
 #include "sitepack/text_width.h"
 
@@ -207,6 +209,83 @@ Snippet make_snippet(std::string_view text, const std::vector<std::string>& word
     }
     std::sort(snippet.highlights.begin(), snippet.highlights.end());
     return snippet;
+}
+
+// [SECTION] Page lengths for ranking
+
+namespace {
+
+constexpr double kLengthStep = 1.08;
+
+// Unsigned LEB128, as FTS5 and the search_lengths blob write them.
+bool read_varint(std::string_view bytes, size_t& at, uint64_t& value) {
+    value = 0;
+    for (int shift = 0; shift < 63; shift += 7) {
+        if (at >= bytes.size()) return false;
+        const unsigned char byte = static_cast<unsigned char>(bytes[at++]);
+        value |= static_cast<uint64_t>(byte & 0x7F) << shift;
+        if (!(byte & 0x80)) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+uint8_t length_code(uint32_t length) {
+    if (length == 0) return 0;
+    const double code = 1.0 + std::round(std::log(static_cast<double>(length)) / std::log(kLengthStep));
+    return static_cast<uint8_t>(std::min(code, 255.0));
+}
+
+uint32_t length_of_code(uint8_t code) {
+    if (code == 0) return 0;
+    return static_cast<uint32_t>(std::lround(std::pow(kLengthStep, code - 1)));
+}
+
+void append_length_entry(std::string& blob, int64_t rowid_delta, const std::vector<uint32_t>& lengths) {
+    uint64_t value = static_cast<uint64_t>(rowid_delta);
+    do {
+        const unsigned char low = value & 0x7F;
+        value >>= 7;
+        blob.push_back(static_cast<char>(value ? (low | 0x80) : low));
+    } while (value);
+    for (uint32_t length : lengths) blob.push_back(static_cast<char>(length_code(length)));
+}
+
+bool decode_length_entries(std::string_view blob, int columns, size_t max_rows, std::vector<int64_t>& rowids,
+                           std::vector<uint32_t>& lengths) {
+    rowids.clear();
+    lengths.clear();
+    if (columns <= 0) return false;
+    size_t at = 0;
+    uint64_t rowid = 0;
+    while (at < blob.size()) {
+        uint64_t delta = 0;
+        const bool fits = read_varint(blob, at, delta) && delta > 0 && delta <= uint64_t(INT64_MAX) - rowid &&
+                          blob.size() - at >= static_cast<size_t>(columns) && rowids.size() < max_rows;
+        if (!fits) { rowids.clear(); lengths.clear(); return false; }
+        rowid += delta;
+        rowids.push_back(static_cast<int64_t>(rowid));
+        for (int column = 0; column < columns; ++column) lengths.push_back(length_of_code(static_cast<uint8_t>(blob[at++])));
+    }
+    return true;
+}
+
+bool decode_docsize_record(const unsigned char* record, int bytes, int columns, std::vector<uint32_t>& lengths) {
+    int at = 0;
+    for (int column = 0; column < columns; ++column) {
+        uint64_t value = 0;
+        bool done = false;
+        for (int length = 1; length <= 9 && at < bytes; ++length) {
+            const unsigned char byte = record[at++];
+            if (length == 9) { value = (value << 8) | byte; done = true; break; }
+            value = (value << 7) | (byte & 0x7F);
+            if (!(byte & 0x80)) { done = true; break; }
+        }
+        if (!done) return false;
+        lengths.push_back(static_cast<uint32_t>(std::min<uint64_t>(value, UINT32_MAX)));
+    }
+    return true;
 }
 
 }  // namespace sitepack::search

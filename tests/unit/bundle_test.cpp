@@ -177,6 +177,28 @@ TEST_CASE("search ranks the page whose title holds the query first") {
     CHECK(results->hits[0].score < results->hits[1].score);
 }
 
+TEST_CASE("search ranks with the builder's compact page lengths as with FTS5's own") {
+    // "refugees" matches most pages (the reader reads every length at once),
+    // "Wakayama" a few (without the compact table, FTS5 looks each one up).
+    const std::string without = altered_copy("no-lengths.sitepack", "DROP TABLE search_lengths");
+    Bundle compact = std::move(Bundle::open(sample_bundle()).value());
+    Bundle exact = std::move(Bundle::open(without).value());
+    for (const char* query : {"refugees", "Wakayama", "North Korea"}) {
+        INFO(query);
+        Result<SearchResults> with_codes = compact.search(query, 0, 10);
+        Result<SearchResults> with_docsize = exact.search(query, 0, 10);
+        REQUIRE(with_codes.ok());
+        REQUIRE(with_docsize.ok());
+        REQUIRE(with_codes->hits.size() == with_docsize->hits.size());
+        REQUIRE(!with_codes->hits.empty());
+        for (size_t i = 0; i < with_codes->hits.size(); ++i) {
+            // Lengths within 4% move a score by less than 3%.
+            CHECK(with_codes->hits[i].score == doctest::Approx(with_docsize->hits[i].score).epsilon(0.03));
+        }
+        CHECK(with_codes->hits[0].page_id == with_docsize->hits[0].page_id);
+    }
+}
+
 TEST_CASE("a search snippet marks every query word it shows") {
     Bundle bundle = std::move(Bundle::open(sample_bundle()).value());
     Result<SearchResults> results = bundle.search("forced repatriation", 0, 5);

@@ -65,3 +65,46 @@ TEST_CASE("a snippet of CJK text marks the run and never cuts a character") {
         i += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
     }
 }
+
+TEST_CASE("page lengths coded in a byte come back within 4%") {
+    CHECK(length_of_code(length_code(0)) == 0);
+    CHECK(length_of_code(length_code(1)) == 1);
+    for (uint32_t length : {2u, 7u, 30u, 340u, 1000u, 12345u, 600000u}) {
+        INFO(length);
+        const double back = length_of_code(length_code(length));
+        CHECK(back == doctest::Approx(double(length)).epsilon(0.04));
+    }
+    CHECK(length_code(4000000000u) == 255);
+}
+
+TEST_CASE("FTS5 docsize records are SQLite varints, high bits first") {
+    // Title 6 words, body 340 words, as FTS5 writes them: 06 82 54.
+    const unsigned char record[] = {0x06, 0x82, 0x54};
+    std::vector<uint32_t> lengths;
+    REQUIRE(decode_docsize_record(record, 3, 2, lengths));
+    REQUIRE(lengths.size() == 2);
+    CHECK(lengths[0] == 6);
+    CHECK(lengths[1] == 340);
+    lengths.clear();
+    CHECK_FALSE(decode_docsize_record(record, 2, 2, lengths));  // cut inside the second
+}
+
+TEST_CASE("a search_lengths blob round-trips, and a cut or disordered one is refused whole") {
+    std::string blob;
+    append_length_entry(blob, 3, {6, 340});
+    append_length_entry(blob, 200, {1, 0});  // rowid 203: a two-byte distance
+    std::vector<int64_t> rowids;
+    std::vector<uint32_t> lengths;
+    REQUIRE(decode_length_entries(blob, 2, 100, rowids, lengths));
+    CHECK(rowids == std::vector<int64_t>{3, 203});
+    REQUIRE(lengths.size() == 4);
+    CHECK(lengths[0] == 6);
+    CHECK(lengths[1] == doctest::Approx(340).epsilon(0.04));
+    CHECK(lengths[3] == 0);
+    CHECK_FALSE(decode_length_entries(blob.substr(0, blob.size() - 1), 2, 100, rowids, lengths));
+    CHECK(rowids.empty());
+    CHECK_FALSE(decode_length_entries(blob, 2, 1, rowids, lengths));  // over max_rows
+    std::string zero_step;
+    append_length_entry(zero_step, 0, {1, 1});
+    CHECK_FALSE(decode_length_entries(zero_step, 2, 100, rowids, lengths));
+}
