@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -472,7 +473,7 @@ Result<ImageRecord> Bundle::image(int64_t image_id) const {
 }
 
 // fonts: the embedded font subsets.
-Result<std::vector<FontRecord>> Bundle::fonts() const {
+Result<std::vector<FontRecord>> Bundle::fonts(const std::vector<std::string>& faces) const {
     std::vector<FontRecord> fonts;
     Statement exists;
     if (Status prepared = exists.prepare(state_->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'fonts'"); !prepared)
@@ -484,7 +485,10 @@ Result<std::vector<FontRecord>> Bundle::fonts() const {
     if (Status prepared = rows.prepare(state_->db, "SELECT face, family, content, content_hash FROM fonts ORDER BY id"); !prepared)
         return prepared.error();
     while ((step = rows.step()) == SQLITE_ROW) {
-        FontRecord font{rows.text(0), rows.text(1), std::string(rows.blob(2))};
+        // The face first: a face not asked for is skipped before its bytes are read.
+        const std::string face = rows.text(0);
+        if (!faces.empty() && std::find(faces.begin(), faces.end(), face) == faces.end()) continue;
+        FontRecord font{face, rows.text(1), std::string(rows.blob(2))};
         if (!content_hash_matches(font.content, rows.text(3)))
             return Error{ErrorCode::corrupt, "font " + font.face + " is damaged: its bytes do not match the stored hash"};
         fonts.push_back(std::move(font));

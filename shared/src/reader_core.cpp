@@ -205,8 +205,8 @@ struct ReaderCore::State {
 
     Result<Payload> cancel(const CancelRequest& request) { return Payload{CancelOutcome{request.id, false}}; }
 
-    Result<Payload> fonts(const FontsRequest&) {
-        Result<std::vector<FontRecord>> fonts = bundle->fonts();
+    Result<Payload> fonts(const FontsRequest& request) {
+        Result<std::vector<FontRecord>> fonts = bundle->fonts(request.faces);
         if (!fonts) return fonts.error();
         return Payload{FontList{std::move(fonts).value()}};
     }

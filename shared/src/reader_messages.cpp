@@ -686,7 +686,11 @@ struct ParamsToJson {
     Json operator()(const ImageRequest& r) const { return Json{{"image_id", r.image_id}}; }
     Json operator()(const VerifyRequest&) const { return Json::object(); }
     Json operator()(const CancelRequest& r) const { return Json{{"id", r.id}}; }
-    Json operator()(const FontsRequest&) const { return Json::object(); }
+    Json operator()(const FontsRequest& r) const {
+        Json json = Json::object();
+        if (!r.faces.empty()) json["faces"] = r.faces;
+        return json;
+    }
 };
 
 // Missing parameters keep their defaults; present ones must have the right type.
@@ -768,7 +772,14 @@ RequestBody read_params(RequestType type, const Json& params, Error& error) {
             f.unsigned_integer("id", r.id, true);
             return r;
         }
-        case RequestType::fonts: return FontsRequest{};
+        case RequestType::fonts: {
+            FontsRequest r;
+            read_array(f, "params", "faces", r.faces, [&](const Json& item, const std::string& at, std::string& out) {
+                if (const std::string* text = item.get_ptr<const std::string*>()) out = *text;
+                else f.fail("\"" + at + "\" must be a string");
+            });
+            return r;
+        }
     }
     error = Error{ErrorCode::invalid_argument, "a request of an unknown type"};
     return BundleInfoRequest{};

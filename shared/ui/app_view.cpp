@@ -201,6 +201,7 @@ void ReaderApp::Impl::draw_toolbar() {
     }
     if (search_active && suggested_for != search_text) {
         suggested_for = search_text;
+        ask_faces_for_text(search_text);
         if (std::string(search_text).size() >= 2) {
             CoreRequest request; request.kind = RequestKind::suggest; request.text = search_text; request.limit = 8;
             suggest_request = core.post(request);

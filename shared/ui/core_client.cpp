@@ -1,6 +1,7 @@
 // core_client.cpp: the views' requests, carried to the reading core by the platform's channel.
 #include "core_client.h"
 
+#include <algorithm>
 #include <chrono>
 
 
@@ -30,7 +31,16 @@ uint64_t CoreClient::post(CoreRequest request) {
     case RequestKind::list_pages: body = reader::ListPagesRequest{request.offset, request.limit, request.flag, "article"}; break;
     case RequestKind::image: body = reader::ImageRequest{request.number}; break;
     case RequestKind::verify: body = reader::VerifyRequest{}; break;
-    case RequestKind::fonts: body = reader::FontsRequest{}; break;
+    case RequestKind::fonts: {
+        reader::FontsRequest fonts;  // request.text: faces separated by commas, "" for all
+        for (size_t start = 0; start < request.text.size();) {
+            const size_t comma = std::min(request.text.find(',', start), request.text.size());
+            if (comma > start) fonts.faces.push_back(request.text.substr(start, comma - start));
+            start = comma + 1;
+        }
+        body = std::move(fonts);
+        break;
+    }
     }
     request.id = channel_->post(reader::Request{0, std::move(body)});
     waiting_[request.id] = request;

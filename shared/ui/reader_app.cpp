@@ -9,6 +9,8 @@
 #include "app_impl.h"
 #include "image_decode.h"
 #include "page_mirror.h"
+#include "sitepack/search_text.h"
+#include "sitepack/text_width.h"
 #include "sitepack/url.h"
 
 namespace sitepack::ui {
@@ -121,7 +123,8 @@ void ReaderApp::before_new_frame() {
     if (s.bundle_fonts) {
         s.font_files = std::move(*s.bundle_fonts);
         s.bundle_fonts.reset();
-    } else {
+    } else if (s.embedded_fonts != Impl::EmbeddedFonts::yes) {
+        // (A reload for a new scale keeps the bundle's faces.)
         s.font_files = s.platform.system_fonts(s.system_cjk_wanted);
     }
     const float size = 18.0f * s.ui_scale;  // toolbar text, ~13 px per em
@@ -197,6 +200,7 @@ void ReaderApp::show_file_chooser(const std::string& folder) {
 }
 
 void ReaderApp::Impl::navigate(Location location, bool push) {
+    deferred_show.reset();  // a page still waiting for its fonts is overtaken
     message.clear();
     suggestions_open = false;
     close_popups = true;
@@ -291,6 +295,12 @@ void ReaderApp::Impl::follow_link(int32_t index) {
 
 void ReaderApp::Impl::show_document(const Location& location, doc::Document doc_, PageHeader header_,
                                     const PageRecord* page, bool push) {
+    if (ask_faces(faces_missing(doc_, header_))) {
+        deferred_show = DeferredShow{location, std::move(doc_), std::move(header_),
+                                     page ? std::optional<PageRecord>(*page) : std::nullopt, push};
+        return;
+    }
+    deferred_show.reset();
     if (push) {
         if (history_index + 1 < static_cast<int>(history.size())) history.resize(history_index + 1);
         history.push_back(location);
@@ -333,6 +343,116 @@ void ReaderApp::Impl::remember_visit(const std::string& url, const std::string& 
     }
 }
 
+// [SECTION] The bundle's fonts, face by face
+
+namespace {
+
+bool has_cjk(std::string_view text) {
+    for (size_t at = 0; at < text.size();) {
+        const text::DecodedChar c = text::decode_utf8(text, at);
+        if (search::is_cjk(c.code_point)) return true;
+        at += std::max<size_t>(1, c.length);
+    }
+    return false;
+}
+
+void scan_block(const doc::Block& block, bool& cjk, bool& bold_italic) {
+    for (const doc::Span& span : block.spans) {
+        const bool bold = (span.style & doc::kBold) || block.kind == doc::BlockKind::heading;
+        if (bold && (span.style & doc::kItalic)) bold_italic = true;
+        if (!cjk && has_cjk(span.text)) cjk = true;
+    }
+    for (const doc::Block& child : block.children) scan_block(child, cjk, bold_italic);
+}
+
+}  // namespace
+
+void ReaderApp::Impl::reset_bundle_fonts() {
+    embedded_fonts = EmbeddedFonts::unknown;
+    faces_asked.clear();
+    font_requests.clear();
+    font_families.clear();
+    deferred_show.reset();
+}
+
+bool ReaderApp::Impl::ask_faces(const std::vector<std::string>& wanted_faces) {
+    if (embedded_fonts == EmbeddedFonts::no) return false;
+    std::string wanted;
+    for (const std::string& face : wanted_faces)
+        if (faces_asked.insert(face).second) wanted += (wanted.empty() ? "" : ",") + face;
+    if (wanted.empty()) return false;
+    CoreRequest request;
+    request.kind = RequestKind::fonts;
+    request.text = wanted;
+    font_requests.insert(core.post(request));
+    return true;
+}
+
+void ReaderApp::Impl::ask_faces_for_text(std::string_view text) {
+    if (embedded_fonts == EmbeddedFonts::yes && has_cjk(text)) ask_faces({"cjk-regular", "cjk-bold"});
+}
+
+std::vector<std::string> ReaderApp::Impl::faces_missing(const doc::Document& page, const PageHeader& page_header) const {
+    if (embedded_fonts != EmbeddedFonts::yes) return {};
+    bool cjk = has_cjk(page_header.title) || has_cjk(page_header.meta), bold_italic = false;
+    for (const doc::Block& block : page.blocks) scan_block(block, cjk, bold_italic);
+    for (const doc::Image& image : page.images) cjk = cjk || has_cjk(image.alt);
+    std::vector<std::string> missing;
+    auto want = [&](const char* face) { if (!faces_asked.count(face)) missing.push_back(face); };
+    if (cjk) { want("cjk-regular"); want("cjk-bold"); }
+    if (bold_italic) want("bold-italic");
+    return missing;
+}
+
+void ReaderApp::Impl::handle_fonts(CoreResponse& response) {
+    if (!font_requests.count(response.id)) return;  // asked for another bundle
+    if (embedded_fonts == EmbeddedFonts::unknown) {
+        // The first answer (regular, bold, italic): a bundle with fonts of its
+        // own has a regular face. Else an older bundle: the machine's fonts,
+        // CJK included.
+        const bool has_fonts = response.status.ok() && std::any_of(response.fonts.begin(), response.fonts.end(),
+                                                                  [](const FontRecord& font) { return font.face == "regular"; });
+        embedded_fonts = has_fonts ? EmbeddedFonts::yes : EmbeddedFonts::no;
+        if (!has_fonts) {
+            system_cjk_wanted = true;
+            fonts_loaded = false;  // the machine's, reloaded before the next frame
+            show_deferred();
+            return;
+        }
+        bundle_fonts = FontFiles{};
+        bundle_fonts->mono = font_files.mono;  // bundles carry no monospace face: keep the machine's
+    } else if (!bundle_fonts) {
+        bundle_fonts = font_files;  // more faces for those loaded
+    }
+    // A damaged face is left out (its text falls back to the regular face).
+    FontFiles& files = *bundle_fonts;
+    for (FontRecord& font : response.fonts) {
+        if (font.face == "regular") files.regular = std::move(font.content);
+        else if (font.face == "bold") files.bold = std::move(font.content);
+        else if (font.face == "italic") files.italic = std::move(font.content);
+        else if (font.face == "bold-italic") files.bold_italic = std::move(font.content);
+        else if (font.face == "cjk-regular") files.cjk = std::move(font.content);
+        else if (font.face == "cjk-bold") files.cjk_bold = std::move(font.content);
+        else continue;
+        if (std::find(font_families.begin(), font_families.end(), font.family) == font_families.end())
+            font_families.push_back(font.family);
+    }
+    std::string families;
+    for (const std::string& family : font_families) families += (families.empty() ? "" : ", ") + family;
+    files.source = "embedded in the bundle (" + families + ")";
+    fonts_loaded = false;  // reloaded before the next frame
+    show_deferred();
+}
+
+// The page waiting for faces, now that they came: laid out with them next frame.
+void ReaderApp::Impl::show_deferred() {
+    if (!deferred_show) return;
+    DeferredShow shown = std::move(*deferred_show);
+    deferred_show.reset();
+    show_document(shown.location, std::move(shown.document), std::move(shown.header),
+                  shown.record ? &*shown.record : nullptr, shown.push);
+}
+
 void ReaderApp::Impl::handle(CoreResponse& response) {
     if (response.kind == RequestKind::image) {
         auto found = image_requests.find(response.id);
@@ -349,38 +469,15 @@ void ReaderApp::Impl::handle(CoreResponse& response) {
         return;
     }
     if (response.kind == RequestKind::fonts) {
-        // The bundle's own fonts (Noto Sans and Noto Sans CJK subsets) are
-        // preferred: the reader needs no fonts of the machine it runs on.
-        bool has_fonts = response.status.ok() && std::any_of(response.fonts.begin(), response.fonts.end(),
-                                                             [](const FontRecord& font) { return font.face == "regular"; });
-        if (!has_fonts) {
-            // An older bundle without fonts: the machine's, CJK included.
-            if (!system_cjk_wanted) {
-                system_cjk_wanted = true;
-                fonts_loaded = false;  // reloaded before the next frame
-            }
-            return;
-        }
-        FontFiles files;
-        std::string families;
-        for (FontRecord& font : response.fonts) {
-            if (font.face == "regular") files.regular = std::move(font.content);
-            else if (font.face == "bold") files.bold = std::move(font.content);
-            else if (font.face == "italic") files.italic = std::move(font.content);
-            else if (font.face == "bold-italic") files.bold_italic = std::move(font.content);
-            else if (font.face == "cjk-regular") files.cjk = std::move(font.content);
-            else if (font.face == "cjk-bold") files.cjk_bold = std::move(font.content);
-            else continue;
-            if (families.find(font.family) == std::string::npos) families += (families.empty() ? "" : ", ") + font.family;
-        }
-        files.mono = font_files.mono;  // bundles carry no monospace face: keep the machine's
-        files.source = "embedded in the bundle (" + families + ")";
-        bundle_fonts = std::move(files);
-        fonts_loaded = false;  // reloaded before the next frame
+        handle_fonts(response);
         return;
     }
     if (response.kind == RequestKind::suggest) {
-        if (response.id == suggest_request) { suggestions = std::move(response.pages); suggestions_open = !suggestions.empty(); }
+        if (response.id == suggest_request) {
+            suggestions = std::move(response.pages);
+            suggestions_open = !suggestions.empty();
+            for (const PageRecord& suggestion : suggestions) ask_faces_for_text(suggestion.title);
+        }
         return;
     }
     if (response.kind == RequestKind::verify && response.partial) {
@@ -409,10 +506,8 @@ void ReaderApp::Impl::handle(CoreResponse& response) {
         bundle_state = BundleState::open;
         info = response.info;
         last_bundle = bundle_path;
-        {
-            CoreRequest fonts; fonts.kind = RequestKind::fonts; fonts.text = bundle_path;
-            core.post(fonts);
-        }
+        reset_bundle_fonts();
+        ask_faces({"regular", "bold", "italic"});
         // Resume where the reader left off in this bundle, else the front page.
         auto position = positions.find(bundle_key());
         if (position != positions.end() && !position->second.first.empty()) {

@@ -201,12 +201,18 @@ class SearchTest(ReaderTestCase):
 class GlyphTest(ReaderTestCase):
     def test_korean_and_japanese_are_drawn(self):
         """No character on screen lacks a glyph (boxes), and the text area has ink."""
-        self.run_script([f"open {KOREAN_PAGE}", "find 김수형", f"dump {self.path('korean.json')}",
+        # An English page first: the bundle's CJK faces are read only when a
+        # page needs them, and then before that page is drawn.
+        self.run_script([f"open {LETTER}", f"dump {self.path('english.json')}",
+                         f"open {KOREAN_PAGE}", "find 김수형", f"dump {self.path('korean.json')}",
                          f"screenshot {self.path('korean.png')}",
                          f"open {JAPANESE_PAGE}", f"dump {self.path('japanese.json')}",
                          f"screenshot {self.path('japanese.png')}"], bundle=sample_bundle())
-        korean, japanese = self.dump("korean.json"), self.dump("japanese.json")
+        english, korean, japanese = self.dump("english.json"), self.dump("korean.json"), self.dump("japanese.json")
+        self.assertFalse(english["cjk_font"], "no CJK face read for an English page")
+        self.assertIn("embedded in the bundle", english["fonts"])
         self.assertTrue(korean["cjk_font"], "a CJK font is loaded")
+        self.assertIn("Noto Sans CJK", korean["fonts"])
         self.assertEqual(korean["find"]["matches"], 1)
         self.assertEqual(korean["missing_glyphs"], 0)
         self.assertEqual(japanese["missing_glyphs"], 0)

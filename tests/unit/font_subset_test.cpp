@@ -288,6 +288,12 @@ TEST_CASE("a bundle built from the sample carries Latin and CJK fonts that Bundl
     const FontRecord& cjk = fonts->at(4);
     CHECK(regular.family == "Noto Sans");
     CHECK(cjk.family == "Noto Sans CJK JP");
+    // Faces asked by name (the reader's CJK faces come when a page needs them).
+    Result<std::vector<FontRecord>> asked = bundle->fonts({"cjk-bold", "no-such-face"});
+    REQUIRE(asked);
+    REQUIRE(asked->size() == 1);
+    CHECK(asked->front().face == "cjk-bold");
+    CHECK(asked->front().content == fonts->at(5).content);
     CHECK(has_glyph(regular.content, U'R'));
     CHECK(has_glyph(regular.content, U'—'));
     // The sample's Japanese and Korean pages.

@@ -146,6 +146,7 @@ TEST_CASE("every kind of request survives a trip through JSON text exactly") {
         {14, VerifyRequest{}},
         {15, CancelRequest{4}},
         {16, FontsRequest{}},
+        {17, FontsRequest{{"cjk-regular", "cjk-bold"}}},
     };
     std::set<size_t> types;
     for (const Request& request : requests) types.insert(request.body.index());
@@ -161,6 +162,9 @@ TEST_CASE("every kind of request survives a trip through JSON text exactly") {
     CHECK(asked.query == "北朝鮮 refugees \"quoted\"");
     CHECK(asked.offset == 20);
     CHECK(asked.limit == 10);
+    Result<Request> faces = request_from_json_text(to_json_text(requests[16]));
+    REQUIRE(faces.ok());
+    CHECK(std::get<FontsRequest>(faces->body).faces == std::vector<std::string>{"cjk-regular", "cjk-bold"});
     Result<Request> random = request_from_json_text(to_json_text(requests[11]));
     CHECK(std::get<RandomPageRequest>(random->body).seed == 18446744073709551615ull);
 }

@@ -181,10 +181,11 @@ public:
 
     Result<ImageRecord> image(int64_t image_id) const;
 
-    // The embedded fonts, in the order of FontRecord::face above; empty when
-    // the bundle has none (built without fonts, or before the fonts table).
-    // corrupt when a font does not match its stored hash.
-    Result<std::vector<FontRecord>> fonts() const;
+    // The embedded fonts, in the order of FontRecord::face above; only the
+    // faces named in `faces` when it is not empty (others are not read);
+    // empty when the bundle has none (built without fonts, or before the
+    // fonts table). corrupt when a font does not match its stored hash.
+    Result<std::vector<FontRecord>> fonts(const std::vector<std::string>& faces = {}) const;
 
     // Categories and tags with their page counts; kind "" gives both.
     Result<std::vector<Term>> terms(std::string_view kind) const;

@@ -134,10 +134,16 @@ struct CancelRequest {
     uint64_t id = 0;
 };
 
-// The open bundle's embedded fonts (none when it has none). Through the
-// core rather than a Bundle of the UI's own: in the browser the core in
-// the Worker is the only thing that can read the bundle. Answer: FontList.
-struct FontsRequest {};
+// The open bundle's embedded fonts (none when it has none): the faces named
+// ("regular", "cjk-bold", ...), or every face when `faces` is empty. The
+// reader asks for its CJK and bold-italic faces only when a page needs
+// them: a browser reading a hosted bundle then fetches no CJK font for
+// English pages. Through the core rather than a Bundle of the UI's own: in
+// the browser the core in the Worker is the only thing that can read the
+// bundle. Answer: FontList.
+struct FontsRequest {
+    std::vector<std::string> faces;
+};
 
 // The order of the alternatives is the order of RequestType.
 using RequestBody = std::variant<OpenBundleRequest, BundleInfoRequest, PageRequest, SearchRequest, SuggestRequest,
