@@ -182,9 +182,8 @@ EMSCRIPTEN_KEEPALIVE void sitepack_ui_deliver(const char* json_text) {
 // Worker's core. `display_name` is for the shell's messages; the reader
 // shows NAME.
 EMSCRIPTEN_KEEPALIVE void sitepack_ui_open_source(const char* name, const char* display_name) {
-    (void)display_name;
     if (!web_state || !name) return;
-    web_state->app->open_bundle(name);
+    web_state->app->open_bundle(name, display_name ? display_name : "");
     web_state->platform.wake();
 }
 

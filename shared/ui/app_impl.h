@@ -109,6 +109,8 @@ struct ReaderApp::Impl {
     // [SECTION] Bundle
     BundleState bundle_state = BundleState::none;
     std::string bundle_path;
+    std::string bundle_shown_name;  // how the reader names it to the person: bundle_path, or what they picked
+    void begin_open(const std::string& path, const std::string& shown_name);
     std::string bundle_error;
     BundleInfo info;
     std::string bundle_key() const { return info.base_url.empty() ? bundle_path : info.base_url; }

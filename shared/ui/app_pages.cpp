@@ -344,7 +344,8 @@ void ReaderApp::Impl::build_info_page(const Location& location, bool push) {
     };
     row("Site", info.site_name);
     row("Address", info.base_url);
-    row("File", info.path.empty() ? bundle_path : info.path);
+    row("File", bundle_shown_name.empty() || bundle_shown_name == bundle_path ? (info.path.empty() ? bundle_path : info.path)
+                                                                              : bundle_shown_name);
     row("Size", std::to_string(info.file_size / 1024) + " KB");
     row("Built", info.build_date + " by " + info.builder_version);
     row("Format version", std::to_string(info.format_version));

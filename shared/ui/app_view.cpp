@@ -504,7 +504,7 @@ void ReaderApp::Impl::draw_status_bar() {
     ImGui::SetCursorPos(ImVec2(12 * ui_scale, ImGui::GetCursorPosY() + 4 * ui_scale));
     std::string left = hover_target;
     if (left.empty()) {
-        if (bundle_state == BundleState::failed) left = "Cannot read " + bundle_path;
+        if (bundle_state == BundleState::failed) left = "Cannot read " + bundle_shown_name;
         else if (record) left = url::path_and_query(current.url);
         else left = info.site_name;
     }
@@ -614,20 +614,7 @@ void ReaderApp::Impl::draw_chooser() {
     }
     ImGui::EndChild();
     if (!chosen_folder.empty()) chooser_list(chosen_folder);
-    if (!chosen_file.empty()) {
-        release_images();
-        bundle_state = BundleState::opening;
-        bundle_path = chosen_file;
-        bundle_error.clear();
-        screen = Screen::page;
-        history.clear();
-        history_index = -1;
-        current = Location{};
-        document = doc::Document{};
-        layout_dirty = true;
-        CoreRequest request; request.kind = RequestKind::open_bundle; request.text = chosen_file;
-        pending_request = core.post(request);
-    }
+    if (!chosen_file.empty()) begin_open(chosen_file, chosen_file);
 }
 
 // [SECTION] Selecting text

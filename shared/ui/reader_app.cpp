@@ -176,21 +176,29 @@ void ReaderApp::before_new_frame() {
 
 // [SECTION] Bundle and navigation
 
-void ReaderApp::open_bundle(const std::string& path) {
-    Impl& s = *impl_;
-    s.release_images();
-    s.bundle_state = BundleState::opening;
-    s.bundle_path = path;
-    s.bundle_error.clear();
-    s.screen = Screen::page;
-    s.history.clear();
-    s.history_index = -1;
-    s.verify_report.reset();
-    s.terms_loaded = false;
+void ReaderApp::open_bundle(const std::string& path, const std::string& shown_name) {
+    impl_->begin_open(path, shown_name.empty() ? path : shown_name);
+}
+
+void ReaderApp::Impl::begin_open(const std::string& path, const std::string& shown_name) {
+    release_images();
+    clear_selection();
+    bundle_state = BundleState::opening;
+    bundle_path = path;
+    bundle_shown_name = shown_name;
+    bundle_error.clear();
+    screen = Screen::page;
+    history.clear();
+    history_index = -1;
+    current = Location{};
+    document = doc::Document{};
+    layout_dirty = true;
+    verify_report.reset();
+    terms_loaded = false;
     CoreRequest request;
     request.kind = RequestKind::open_bundle;
     request.text = path;
-    s.pending_request = s.core.post(request);
+    pending_request = core.post(request);
 }
 
 void ReaderApp::show_file_chooser(const std::string& folder) {
@@ -498,8 +506,12 @@ void ReaderApp::Impl::handle(CoreResponse& response) {
         if (!response.status.ok()) {
             bundle_state = BundleState::failed;
             bundle_error = response.status.message();
+            // The core names the file by its path; the reader by what the person picked.
+            for (size_t at = bundle_error.find(bundle_path); !bundle_path.empty() && at != std::string::npos;
+                 at = bundle_error.find(bundle_path, at + bundle_shown_name.size()))
+                bundle_error.replace(at, bundle_path.size(), bundle_shown_name);
             show_error_page({"app:error", 0, "Cannot open this file", 0}, "This file cannot be read",
-                            "File: " + bundle_path + "\n\n" + bundle_error,
+                            "File: " + bundle_shown_name + "\n\n" + bundle_error,
                             "Nothing was changed on disk. Choose another bundle with \xE2\x80\x9COpen a bundle\xE2\x80\xA6\xE2\x80\x9D above.", false);
             return;
         }

@@ -25,8 +25,10 @@ public:
     ReaderApp(const ReaderApp&) = delete;
     ReaderApp& operator=(const ReaderApp&) = delete;
 
-    // Opens a bundle (asynchronously); failures are shown in the window.
-    void open_bundle(const std::string& path);
+    // Opens a bundle (asynchronously); failures are shown in the window,
+    // naming it `shown_name` when given (the browser's "picked:x.sitepack"
+    // source is the reader's "x.sitepack"), else `path`.
+    void open_bundle(const std::string& path, const std::string& shown_name = "");
     // Shows the in-app file chooser, starting in `folder` ("" = home).
     void show_file_chooser(const std::string& folder);
     // The bundle opened last time (from the settings), "" when none.
