@@ -168,6 +168,45 @@ make_sqlite_amalgamation() {
   rm -rf "$work"
 }
 
+# The browser reader's SQLite: a second amalgamation of the same patched
+# source whose parser leaves out the SQL a reader of immutable bundles never
+# runs. Options that change the grammar only take effect when the parser and
+# keyword table are generated with them, and sqlite3.c must then be compiled
+# with exactly the same ones: cmake/third_party.cmake reads them back from
+# web-options.txt. A schema using what is left out (a view, a trigger, a
+# generated column) fails to parse, so such a bundle is refused on opening.
+# (Not SQLITE_OMIT_ATTACH or SQLITE_OMIT_VACUUM: SQLite 3.46 then fails to
+# link; not SQLITE_OMIT_INCRBLOB: FTS5 reads its index with sqlite3_blob_*;
+# not SQLITE_OMIT_FOREIGN_KEY: its parser then rejects the bundle schema.)
+sqlite_web_options=(
+  SQLITE_OMIT_VIEW SQLITE_OMIT_TRIGGER SQLITE_OMIT_CTE SQLITE_OMIT_WINDOWFUNC SQLITE_OMIT_UPSERT
+  SQLITE_OMIT_GENERATED_COLUMNS SQLITE_OMIT_ALTERTABLE SQLITE_OMIT_ANALYZE SQLITE_OMIT_REINDEX
+  SQLITE_OMIT_EXPLAIN SQLITE_OMIT_AUTHORIZATION SQLITE_OMIT_AUTOVACUUM
+  SQLITE_OMIT_DATETIME_FUNCS SQLITE_OMIT_DESERIALIZE
+)
+make_sqlite_web_amalgamation() {
+  local out="$src/sqlite-amalgamation-web"
+  local wanted
+  wanted=$(printf '%s\n' "${sqlite_web_options[@]}")
+  if [ -f "$out/sqlite3.c" ] && [ "$out/sqlite3.c" -nt "$src/sqlite3/.debian-patched" ] &&
+     [ "$(cat "$out/web-options.txt" 2>/dev/null)" = "$wanted" ]; then
+    return
+  fi
+  say "generating the browser reader's SQLite amalgamation"
+  local work="$deps/sqlite-web-build"
+  rm -rf "$work" && mkdir -p "$work"
+  local opts
+  opts=$(printf -- '-D%s ' "${sqlite_web_options[@]}")
+  (cd "$work" && "$src/sqlite3/configure" --disable-tcl >/dev/null 2>&1 && make -s OPTS="$opts" sqlite3.c >/dev/null 2>&1) ||
+    die "could not generate the browser's sqlite3.c — see $work"
+  # Swapped in whole: a build never sees sources without their options.
+  rm -rf "$out.new" && mkdir -p "$out.new"
+  cp "$work/sqlite3.c" "$work/sqlite3.h" "$out.new/"
+  printf '%s\n' "$wanted" > "$out.new/web-options.txt"
+  rm -rf "$out" && mv "$out.new" "$out"
+  rm -rf "$work"
+}
+
 if [ "${1:-}" != "--sources" ]; then
   command -v apt-get >/dev/null || die "apt-get not found: sitepack's set-up expects Debian 12"
   install_packages
@@ -188,4 +227,5 @@ apply_debian_patches sqlite3 "$src/sqlite3" 'CVE|fix_a_bug'
 apply_debian_patches freetype "$src/freetype" 'CVE'
 apply_debian_patches libsodium "$src/libsodium" 'CVE'
 make_sqlite_amalgamation
+make_sqlite_web_amalgamation
 say "ready: sources in $src"
