@@ -303,8 +303,12 @@ def zim_ok(path):
 def ensure_bundle(sitepack, out_dir, work, mirror, stamp, posts):
     shared = out_dir / "bundles" / f"{posts}-posts-noimg.sitepack"
     mine = work / f"{posts}-posts-noimg.sitepack"
+    # Reused only when newer than the mirror and than the builder itself: a
+    # bundle from an older builder lacks what the reader now reads.
+    builder_time = Path(sitepack).stat().st_mtime
     for cand in (shared, mine):
-        if cand.exists() and cand.stat().st_mtime >= stamp.stat().st_mtime and bundle_ok(sitepack, cand):
+        if (cand.exists() and cand.stat().st_mtime >= max(stamp.stat().st_mtime, builder_time)
+                and bundle_ok(sitepack, cand)):
             log(f"bundle: reusing {cand} (sitepack verify: ok)")
             return link_into(cand, mine) if cand == shared else cand, "reused " + str(cand.relative_to(REPO))
     log(f"bundle: building {mine} (untimed)")

@@ -3,7 +3,6 @@
 #include <doctest/doctest.h>
 
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <cstdlib>
 
@@ -13,45 +12,15 @@
 
 #include "site_builder.h"
 #include "sitepack/bundle.h"
+#include "test_support.h"
 
 namespace fs = std::filesystem;
 using namespace sitepack;
 
 namespace {
 
-// CTest runs each test case as its own process, two at a time: each process
-// gets its own folder, removed when it exits.
-fs::path test_folder() {
-    // Never destroyed, so the exit handler can still read it.
-    static const fs::path* folder = [] {
-        auto* path = new fs::path(fs::path(SITEPACK_TEST_TMP) / ("bundle-" + std::to_string(::getpid())));
-        fs::remove_all(*path);
-        fs::create_directories(*path);
-        std::atexit([] {
-            std::error_code ignored;
-            fs::remove_all(*folder, ignored);
-        });
-        return path;
-    }();
-    return *folder;
-}
-
-// The sample mirror's bundle, built once for this suite.
-const std::string& sample_bundle() {
-    static std::string path = [] {
-        fs::path output = test_folder() / "sample.sitepack";
-        fs::remove(output);
-        build::BuildOptions options;
-        options.inputs = {std::string(SITEPACK_SOURCE_DIR) + "/samples/lfnkr"};
-        options.output = output.string();
-        options.compression_level = 3;
-        options.build_time = 0;
-        Result<build::BuildSummary> built = build::build_bundle(options);
-        REQUIRE_MESSAGE(built.ok(), built.error().message);
-        return output.string();
-    }();
-    return path;
-}
+const fs::path& test_folder() { return test::scratch_folder(); }
+using test::sample_bundle;
 
 // A copy of the sample bundle with `sql` applied to it.
 std::string altered_copy(const std::string& name, const std::string& sql) {

@@ -21,6 +21,7 @@
 #include "sitepack/document.h"
 #include "sitepack/search_text.h"
 #include "sitepack/text_width.h"
+#include "test_support.h"
 
 using namespace sitepack;
 using namespace sitepack::cli;
@@ -28,12 +29,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// CTest runs each test case as its own process, two at a time: each process
-// writes its files in a folder of its own.
-std::string cli_tmp() {
-    static const std::string folder = std::string(SITEPACK_TEST_TMP) + "/cli-" + std::to_string(::getpid());
-    return folder;
-}
+std::string cli_tmp() { return test::scratch_folder().string(); }
 
 
 struct Ran {

@@ -10,7 +10,6 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -18,6 +17,7 @@
 
 #include "site_builder.h"
 #include "sitepack/reader_core.h"
+#include "test_support.h"
 
 using namespace sitepack;
 using namespace sitepack::reader;
@@ -30,40 +30,8 @@ const char* kLetterUrl = "https://www.northkoreanrefugees.com/2023/10/21/open-le
 
 bool contains(const std::string& text, const std::string& piece) { return text.find(piece) != std::string::npos; }
 
-// A folder of this test process's own (ctest runs test cases as parallel
-// processes), removed at exit.
-struct Scratch {
-    fs::path dir;
-    Scratch() {
-        std::random_device random;
-        dir = fs::path(SITEPACK_TEST_TMP) / ("reader_core-" + std::to_string(random()) + std::to_string(random()));
-        fs::create_directories(dir);
-    }
-    ~Scratch() {
-        std::error_code ignored;
-        fs::remove_all(dir, ignored);
-    }
-};
-
-const fs::path& scratch() {
-    static Scratch folder;
-    return folder.dir;
-}
-
-// The sample mirror built once per process with the real builder.
-const std::string& sample_bundle() {
-    static const std::string path = [] {
-        build::BuildOptions options;
-        options.inputs = {SITEPACK_SOURCE_DIR "/samples/lfnkr"};
-        options.output = (scratch() / "lfnkr.sitepack").string();
-        options.threads = 2;
-        options.build_time = 1700000000;
-        Result<build::BuildSummary> built = build::build_bundle(options);
-        REQUIRE_MESSAGE(built.ok(), (built.ok() ? "" : built.error().message));
-        return options.output;
-    }();
-    return path;
-}
+const fs::path& scratch() { return test::scratch_folder(); }
+using test::sample_bundle;
 
 Response ask(ReaderCore& core, RequestBody body, const HandleContext& context = {}) {
     static uint64_t next_id = 1000;

@@ -5,7 +5,6 @@
 #include <doctest/doctest.h>
 
 #include <sqlite3.h>
-#include <unistd.h>
 #include <zstd.h>
 
 #include <filesystem>
@@ -19,6 +18,7 @@
 #include "sitepack/reader_core.h"
 #include "sitepack/reader_messages.h"
 #include "sitepack/signature.h"
+#include "test_support.h"
 
 namespace fs = std::filesystem;
 using namespace sitepack;
@@ -27,11 +27,7 @@ using signing::SignatureState;
 
 namespace {
 
-std::string scratch() {
-    static const std::string folder = std::string(SITEPACK_TEST_TMP) + "/signature-" + std::to_string(::getpid());
-    fs::create_directories(folder);
-    return folder;
-}
+std::string scratch() { return test::scratch_folder().string(); }
 
 void write_file(const fs::path& path, const std::string& bytes) {
     fs::create_directories(path.parent_path());

@@ -4,7 +4,6 @@
 // built from the sample mirror.
 #include <doctest/doctest.h>
 
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -16,40 +15,14 @@
 #include "core_client.h"  // private to the views (shared/ui)
 #include "site_builder.h"
 #include "sitepack/reader_core.h"
+#include "test_support.h"
 
 namespace fs = std::filesystem;
 using namespace sitepack;
 
 namespace {
 
-fs::path test_folder() {
-    static const fs::path* folder = [] {
-        auto* path = new fs::path(fs::path(SITEPACK_TEST_TMP) / ("ui-core-client-" + std::to_string(::getpid())));
-        fs::remove_all(*path);
-        fs::create_directories(*path);
-        std::atexit([] {
-            std::error_code ignored;
-            fs::remove_all(*folder, ignored);
-        });
-        return path;
-    }();
-    return *folder;
-}
-
-const std::string& sample_bundle() {
-    static std::string path = [] {
-        fs::path output = test_folder() / "sample.sitepack";
-        build::BuildOptions options;
-        options.inputs = {std::string(SITEPACK_SOURCE_DIR) + "/samples/lfnkr"};
-        options.output = output.string();
-        options.compression_level = 3;
-        options.build_time = 0;
-        Result<build::BuildSummary> built = build::build_bundle(options);
-        REQUIRE_MESSAGE(built.ok(), built.error().message);
-        return output.string();
-    }();
-    return path;
-}
+using test::sample_bundle;
 
 // The browser's channel without the browser: each request and response
 // crosses as JSON text (reader_messages.h), served by a ReaderCore in turn.
@@ -155,7 +128,7 @@ TEST_CASE("core client: fonts without an open bundle is an error, not a crash") 
 
 TEST_CASE("core client: a missing bundle is an error naming it") {
     ui::CoreClient client(ui::make_thread_channel({}));
-    const std::string missing = (test_folder() / "nothing-here.sitepack").string();
+    const std::string missing = (test::scratch_folder() / "nothing-here.sitepack").string();
     ui::CoreResponse opened = wait_for(client, client.post(request(ui::RequestKind::open_bundle, missing)));
     CHECK_FALSE(opened.status.ok());
     CHECK(opened.status.message().find("nothing-here.sitepack") != std::string::npos);
