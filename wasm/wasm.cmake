@@ -61,7 +61,9 @@ target_compile_options(sp_imgui_web_backends PRIVATE -w ${sitepack_web_compile})
 target_link_libraries(sp_imgui_web_backends PUBLIC sp_imgui)
 
 # --- link settings ----------------------------------------------------------
-set(sitepack_web_link -Oz -sALLOW_MEMORY_GROWTH=1 -sMODULARIZE=1 -sEXIT_RUNTIME=0
+# emmalloc: Emscripten's small allocator instead of dlmalloc (3 KB gzip -9
+# less in each module).
+set(sitepack_web_link -Oz -sALLOW_MEMORY_GROWTH=1 -sMALLOC=emmalloc -sMODULARIZE=1 -sEXIT_RUNTIME=0
     -sDISABLE_EXCEPTION_CATCHING=1 -sINCOMING_MODULE_JS_API=[]
     "-sEXPORTED_RUNTIME_METHODS=[ccall,cwrap,UTF8ToString,stringToUTF8,lengthBytesUTF8]")
 # INCOMING_MODULE_JS_API=[] would drop the Module fields the shell passes
