@@ -191,12 +191,16 @@ function(sitepack_add_freetype)
     # by pshinter. ImGui asks for no color layers or embedded bitmaps
     # (FT_LOAD_NO_BITMAP), fonts come from memory (no Mac resource forks),
     # subsets are static (no variations) and have a Unicode cmap (no glyph
-    # names needed for one), and CJK glyphs are never autofitted (CFF).
+    # names needed for one; no name-table API either: ImGui never asks),
+    # their cmaps are formats 4, 12 and 14
+    # (no legacy 2, 8, 10, 13), and CJK glyphs are never autofitted (CFF).
     set(ft_pshinter_module "")
     set(ft_web_options_off TT_CONFIG_OPTION_BYTECODE_INTERPRETER TT_CONFIG_OPTION_SUBPIXEL_HINTING
         TT_CONFIG_OPTION_GX_VAR_SUPPORT TT_CONFIG_OPTION_BDF TT_CONFIG_OPTION_EMBEDDED_BITMAPS
         TT_CONFIG_OPTION_COLOR_LAYERS FT_CONFIG_OPTION_MAC_FONTS FT_CONFIG_OPTION_GUESSING_EMBEDDED_RFORK
-        FT_CONFIG_OPTION_INCREMENTAL FT_CONFIG_OPTION_ADOBE_GLYPH_LIST AF_CONFIG_OPTION_CJK AF_CONFIG_OPTION_INDIC)
+        FT_CONFIG_OPTION_INCREMENTAL FT_CONFIG_OPTION_ADOBE_GLYPH_LIST AF_CONFIG_OPTION_CJK AF_CONFIG_OPTION_INDIC
+        TT_CONFIG_OPTION_SFNT_NAMES
+        TT_CONFIG_CMAP_FORMAT_2 TT_CONFIG_CMAP_FORMAT_8 TT_CONFIG_CMAP_FORMAT_10 TT_CONFIG_CMAP_FORMAT_13)
   endif()
   # Our module list instead of FreeType's "everything" ftmodule.h.
   file(WRITE "${ft_config}/sp_ftmodule.h.new"
