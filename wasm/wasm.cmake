@@ -17,6 +17,10 @@ set(sitepack_nlohmann_include "${CMAKE_BINARY_DIR}/nlohmann-include")
 file(MAKE_DIRECTORY "${sitepack_nlohmann_include}")
 file(CREATE_LINK "${SITEPACK_NLOHMANN_DIR}/nlohmann" "${sitepack_nlohmann_include}/nlohmann" SYMBOLIC)
 target_include_directories(sitepack_core SYSTEM PUBLIC "${sitepack_nlohmann_include}")
+# Exception catching is off in the browser, so a throw from nlohmann/json
+# aborts either way; JSON_NOEXCEPTION aborts without building the exception
+# and its message first. PUBLIC: every web target sees json the same way.
+target_compile_definitions(sitepack_core PUBLIC JSON_NOEXCEPTION)
 
 # -Oz (no LTO: with -flto the Worker build lost its lazy source files,
 # found in the browser): the modules are downloaded, so size comes first.
