@@ -240,6 +240,27 @@ EMSCRIPTEN_KEEPALIVE const char* sitepack_ui_click_link(const char* text) {
     return result.c_str();
 }
 
+// Automation: where a mouse drag selecting `phrase` starts and ends, in the
+// page's CSS pixels (the tests then drag the browser's real mouse there):
+// {"from":[x,y],"to":[x,y]}, or {"error":"why not"}.
+EMSCRIPTEN_KEEPALIVE const char* sitepack_ui_selection_span(const char* phrase) {
+    static std::string result;
+    reader::Json out = reader::Json::object();
+    if (!web_state) {
+        out["error"] = "the reader has not started";
+    } else if (Result<ui::ReaderApp::ScreenSpan> span = web_state->app->script_selection_span(phrase ? phrase : ""); !span.ok()) {
+        out["error"] = span.error().message;
+    } else {
+        // ImGui works in device pixels; the page in CSS pixels.
+        const Web& w = *web_state;
+        const double to_css = w.pixel_width > 0 ? double(w.css_width) / double(w.pixel_width) : 1.0;
+        out["from"] = {span->from_x * to_css, span->from_y * to_css};
+        out["to"] = {span->to_x * to_css, span->to_y * to_css};
+    }
+    result = out.dump();
+    return result.c_str();
+}
+
 // 1 when the reader is idle: no request pending, nothing animating.
 EMSCRIPTEN_KEEPALIVE int sitepack_ui_idle() { return web_state && web_state->app->idle() ? 1 : 0; }
 

@@ -244,6 +244,10 @@ struct ReaderApp::Impl {
 // Small helpers shared by the files.
 std::string json_escape(const std::string& text);
 std::string lower_ascii(std::string text);
+// The lines of `text` (split at '\n'; a '\r' before it dropped; no empty
+// last line for a final '\n'). Not std::getline: iostreams would add
+// 26 KB of locale code to the browser's download.
+std::vector<std::string_view> text_lines(std::string_view text);
 std::string display_date(const std::string& iso);  // "2023-10-21" -> "21 October 2023"
 
 }  // namespace sitepack::ui

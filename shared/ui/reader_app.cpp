@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <sstream>
 
 #include "app_impl.h"
 #include "image_decode.h"
@@ -33,6 +32,20 @@ std::string json_escape(const std::string& text) {
         }
     }
     return out;
+}
+
+std::vector<std::string_view> text_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(start, end - start);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        lines.push_back(line);
+        start = end + 1;
+    }
+    return lines;
 }
 
 std::string lower_ascii(std::string text) {
@@ -66,15 +79,13 @@ ReaderApp::~ReaderApp() { impl_->release_images(); }
 void ReaderApp::Impl::load_settings() {
     auto text = platform.read_config("settings.txt");
     if (!text) return;
-    std::istringstream in(text.value());
-    std::string line;
-    while (std::getline(in, line)) {
+    for (const std::string_view line : text_lines(text.value())) {
         std::vector<std::string> fields;
         size_t start = 0;
         for (;;) {
             size_t tab = line.find('\t', start);
-            fields.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
-            if (tab == std::string::npos) break;
+            fields.emplace_back(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
+            if (tab == std::string_view::npos) break;
             start = tab + 1;
         }
         if (fields.size() == 2 && fields[0] == "theme") dark = fields[1] == "dark";

@@ -1,7 +1,7 @@
 // script_runner.cpp: the --script automation mode (see script_runner.h).
 #include "sitepack/ui/script_runner.h"
 
-#include <sstream>
+#include "app_impl.h"
 
 namespace sitepack::ui {
 namespace {
@@ -26,12 +26,10 @@ const char* const kCommands[] = {"open", "click", "search", "result", "back", "f
 Status ScriptRunner::load(const std::string& text) {
     steps_.clear();
     next_ = 0;
-    std::istringstream in(text);
-    std::string line;
     int number = 0;
-    while (std::getline(in, line)) {
+    for (const std::string_view raw : text_lines(text)) {
         ++number;
-        line = trim(line);
+        const std::string line = trim(std::string(raw));
         if (line.empty() || line[0] == '#') continue;
         const size_t space = line.find_first_of(" \t");
         Step step;

@@ -1,6 +1,7 @@
 // The reader as a web page: the canvas fills the window at any
-// devicePixelRatio and follows resizes; copying reaches the clipboard; the
-// page's Content-Security-Policy holds with no violation.
+// devicePixelRatio and follows resizes; copying (a mouse selection too)
+// reaches the clipboard; the page's Content-Security-Policy holds with no
+// violation.
 'use strict';
 
 const {test, before, after} = require('node:test');
@@ -64,6 +65,35 @@ test('display: text the reader copies reaches the system clipboard', async () =>
     await page.evaluate(() => window.sitepackShell.state.ui.sitepackCopyText('北朝鮮難民救援基金 https://example.org/'));
     await page.waitForFunction(() => window.sitepackShell.events.some((e) => e.what === 'copy'), null, {timeout: 5000});
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), '北朝鮮難民救援基金 https://example.org/');
+  } finally {
+    await context.closeAll();
+  }
+});
+
+test('display: text dragged over with the mouse is selected, and Ctrl+C copies it', async () => {
+  // At devicePixelRatio 1.5: the reader works in device pixels, the mouse in CSS pixels.
+  const context = await lib.launch({deviceScaleFactor: 1.5, viewport: {width: 1000, height: 700}});
+  try {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {origin: new URL(server.url).origin});
+    const page = await context.newPage();
+    await page.goto(server.url + 'index.html?bundle=bundles/lfnkr.sitepack#' + encodeURI(lib.POST));
+    await lib.waitForUI(page);
+    await lib.waitForDump(page, (d) => d.bundle_state === 'open' && lib.pagePath(d.url) === lib.pagePath(lib.POST), 'the post');
+    await lib.settle(page);
+    const phrase = 'the Chinese government forcibly repatriated approximately 600 North Korean defectors';
+    const span = JSON.parse(await page.evaluate(
+      (p) => window.sitepackShell.state.ui.ccall('sitepack_ui_selection_span', 'string', ['string'], [p]), phrase));
+    assert.ok(!span.error, 'the phrase is not on screen: ' + span.error);
+    await page.mouse.move(span.from[0], span.from[1]);
+    await page.mouse.down();
+    await page.mouse.move(span.to[0], span.to[1], {steps: 8});
+    await page.mouse.up();
+    await lib.waitForDump(page, (d) => d.selection === phrase, 'the phrase selected by the drag');
+    await lib.settle(page);
+    await lib.screenshot(page, 'display-selection');
+    await page.keyboard.press('Control+c');
+    await page.waitForFunction(() => window.sitepackShell.events.some((e) => e.what === 'copy'), null, {timeout: 5000});
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), phrase);
   } finally {
     await context.closeAll();
   }

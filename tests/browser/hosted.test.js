@@ -64,7 +64,10 @@ test('hosted: open, search, open a result, follow a link, back, deep link reload
 
   // Search, then open the first result.
   await lib.act(page, 'sitepack_ui_search', 'refugees');
-  state = await lib.waitForDump(page, (d) => d.search.query === 'refugees' && d.search.hits.length > 0, 'search results');
+  // The results page itself (its hits can be known a moment before it is
+  // drawn: a page waits for the font faces it needs).
+  state = await lib.waitForDump(page, (d) => d.url.startsWith('app:search/') && d.search.query === 'refugees' &&
+                                             d.search.hits.length > 0, 'search results');
   assert.ok(state.search.total > 0);
   await lib.settle(page);
   const searchUrl = state.url;
@@ -149,7 +152,8 @@ test('hosted: the browser keeps its own shortcuts; typed text reaches the reader
   await page.keyboard.type('LFNKR');
   await page.keyboard.insertText(' 北朝鮮');
   await page.keyboard.press('Enter');
-  const state = await lib.waitForDump(page, (d) => d.search.query === 'LFNKR 北朝鮮', 'a search for the typed text');
+  const state = await lib.waitForDump(page, (d) => d.url.startsWith('app:search/') && d.search.query === 'LFNKR 北朝鮮',
+                                     'a search for the typed text');
   assert.equal(state.search.query, 'LFNKR 北朝鮮');
   await lib.screenshot(page, 'hosted-typed-search');
   await page.close();
