@@ -375,15 +375,24 @@ bool has_cjk(std::string_view text) {
     return false;
 }
 
-void scan_block(const doc::Block& block, bool& cjk, bool& bold_italic) {
-    for (const doc::Span& span : block.spans) {
-        const bool bold = (span.style & doc::kBold) || block.kind == doc::BlockKind::heading;
-        if (bold && (span.style & doc::kItalic)) bold_italic = true;
-        if (!cjk && has_cjk(span.text)) cjk = true;
+// The faces a page's text is drawn with, as the layout picks them
+// (text_layout.cpp's face_for): style bits, headings and header cells bold;
+// CJK characters from the CJK face of the same weight.
+struct FacesUsed {
+    bool latin[4] = {};  // regular, bold, italic, bold-italic
+    bool cjk_regular = false, cjk_bold = false;
+    void add(std::string_view text, uint8_t style) {
+        if (text.empty()) return;
+        const bool bold = style & doc::kBold;
+        if (!(style & doc::kCode)) latin[(bold ? 1 : 0) + ((style & doc::kItalic) ? 2 : 0)] = true;
+        if (has_cjk(text)) (bold && !(style & doc::kCode) ? cjk_bold : cjk_regular) = true;
     }
-    for (const doc::Block& child : block.children) scan_block(child, cjk, bold_italic);
-}
-
+    void add(const doc::Block& block) {
+        const bool bold_block = block.kind == doc::BlockKind::heading || (block.kind == doc::BlockKind::table_cell && block.header);
+        for (const doc::Span& span : block.spans) add(span.text, static_cast<uint8_t>(span.style | (bold_block ? doc::kBold : 0)));
+        for (const doc::Block& child : block.children) add(child);
+    }
+};
 }  // namespace
 
 void ReaderApp::Impl::reset_bundle_fonts() {
@@ -408,25 +417,29 @@ bool ReaderApp::Impl::ask_faces(const std::vector<std::string>& wanted_faces) {
 }
 
 void ReaderApp::Impl::ask_faces_for_text(std::string_view text) {
-    if (embedded_fonts == EmbeddedFonts::yes && has_cjk(text)) ask_faces({"cjk-regular", "cjk-bold"});
+    if (embedded_fonts == EmbeddedFonts::yes && has_cjk(text)) ask_faces({"cjk-regular"});
 }
 
 std::vector<std::string> ReaderApp::Impl::faces_missing(const doc::Document& page, const PageHeader& page_header) const {
     if (embedded_fonts != EmbeddedFonts::yes) return {};
-    bool cjk = has_cjk(page_header.title) || has_cjk(page_header.meta), bold_italic = false;
-    for (const doc::Block& block : page.blocks) scan_block(block, cjk, bold_italic);
-    for (const doc::Image& image : page.images) cjk = cjk || has_cjk(image.alt);
+    FacesUsed used;
+    used.add(page_header.title, doc::kBold);
+    used.add(page_header.meta, doc::kPlain);
+    for (const doc::Block& block : page.blocks) used.add(block);
+    for (const doc::Image& image : page.images) used.add(image.alt, doc::kItalic);  // a picture not shown says its alt text
+    static const char* const kLatin[4] = {"regular", "bold", "italic", "bold-italic"};
     std::vector<std::string> missing;
-    auto want = [&](const char* face) { if (!faces_asked.count(face)) missing.push_back(face); };
-    if (cjk) { want("cjk-regular"); want("cjk-bold"); }
-    if (bold_italic) want("bold-italic");
+    auto want = [&](bool used_face, const char* face) { if (used_face && !faces_asked.count(face)) missing.push_back(face); };
+    for (int face = 0; face < 4; ++face) want(used.latin[face], kLatin[face]);
+    want(used.cjk_regular, "cjk-regular");
+    want(used.cjk_bold, "cjk-bold");
     return missing;
 }
 
 void ReaderApp::Impl::handle_fonts(CoreResponse& response) {
     if (!font_requests.count(response.id)) return;  // asked for another bundle
     if (embedded_fonts == EmbeddedFonts::unknown) {
-        // The first answer (regular, bold, italic): a bundle with fonts of its
+        // The first answer (regular, bold): a bundle with fonts of its
         // own has a regular face. Else an older bundle: the machine's fonts,
         // CJK included.
         const bool has_fonts = response.status.ok() && std::any_of(response.fonts.begin(), response.fonts.end(),
@@ -530,7 +543,7 @@ void ReaderApp::Impl::handle(CoreResponse& response) {
         info = response.info;
         last_bundle = bundle_path;
         reset_bundle_fonts();
-        ask_faces({"regular", "bold", "italic"});
+        ask_faces({"regular", "bold"});  // the toolbar's and every title's; the rest as pages need them
         // Resume where the reader left off in this bundle, else the front page.
         auto position = positions.find(bundle_key());
         if (position != positions.end() && !position->second.first.empty()) {
@@ -794,9 +807,13 @@ std::string ReaderApp::dump_json() const {
     std::vector<std::string> headings;
     for (const HeadingAnchor& anchor : s.layout.headings) headings.push_back(anchor.text);
     list("headings", headings);
-    out += "  \"search\": {\"query\": \"" + json_escape(s.results.query) + "\", \"total\": " + std::to_string(s.results.total) + ", \"hits\": [";
-    for (size_t i = 0; i < s.results.hits.size(); ++i) {
-        const SearchHit& hit = s.results.hits[i];
+    // The results on screen: none unless a results page is shown (hits that
+    // came for a page still waiting for its fonts are not shown yet).
+    static const SearchResults kNoResults;
+    const SearchResults& shown = s.current.url.rfind("app:search/", 0) == 0 ? s.results : kNoResults;
+    out += "  \"search\": {\"query\": \"" + json_escape(shown.query) + "\", \"total\": " + std::to_string(shown.total) + ", \"hits\": [";
+    for (size_t i = 0; i < shown.hits.size(); ++i) {
+        const SearchHit& hit = shown.hits[i];
         out += std::string(i ? ", " : "") + "{\"title\": \"" + json_escape(hit.title) + "\", \"url\": \"" + json_escape(hit.url) +
                "\", \"snippet\": \"" + json_escape(hit.snippet) + "\"}";
     }

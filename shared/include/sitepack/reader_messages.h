@@ -136,7 +136,7 @@ struct CancelRequest {
 
 // The open bundle's embedded fonts (none when it has none): the faces named
 // ("regular", "cjk-bold", ...), or every face when `faces` is empty. The
-// reader asks for its CJK and bold-italic faces only when a page needs
+// reader asks for its italic and CJK faces only when a page needs
 // them: a browser reading a hosted bundle then fetches no CJK font for
 // English pages. Through the core rather than a Bundle of the UI's own: in
 // the browser the core in the Worker is the only thing that can read the
