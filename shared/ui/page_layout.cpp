@@ -333,7 +333,7 @@ char32_t code_point_at(const std::string& text, uint32_t offset) {
 bool is_word_character(char32_t c) {
     if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
     if (c == 0x2019) return true;  // ’ in "don’t"
-    return c >= 0xC0 && !search::is_cjk(c) && c != 0x3000 && !(c >= 0x2000 && c <= 0x206F) && !(c >= 0x3000 && c <= 0x303F) &&
+    return c >= 0xC0 && !search::is_cjk(c) && !(c >= 0x2000 && c <= 0x206F) && !(c >= 0x3000 && c <= 0x303F) &&
            !(c >= 0xFF00 && c <= 0xFF0F);
 }
 

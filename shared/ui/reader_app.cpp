@@ -393,6 +393,7 @@ struct FacesUsed {
         for (const doc::Block& child : block.children) add(child);
     }
 };
+
 }  // namespace
 
 void ReaderApp::Impl::reset_bundle_fonts() {
@@ -456,7 +457,8 @@ void ReaderApp::Impl::handle_fonts(CoreResponse& response) {
     } else if (!bundle_fonts) {
         bundle_fonts = font_files;  // more faces for those loaded
     }
-    // A damaged face is left out (its text falls back to the regular face).
+    // A request that failed (a damaged face) brings nothing: text in its
+    // faces is drawn with the regular one.
     FontFiles& files = *bundle_fonts;
     for (FontRecord& font : response.fonts) {
         if (font.face == "regular") files.regular = std::move(font.content);
