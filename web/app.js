@@ -21,7 +21,6 @@
     source: null,             // {name, displayName, kind: 'url'|'file', url?}
     pendingDeepLink: null,    // the fragment the page was opened with
     hashNavigation: null,     // the location the last hashchange asked for
-    supersededHashNavigations: new Set(),  // asked for, then overtaken by a newer hashchange
     lastShown: null,
     offline: 'none',          // none | saving | kept | unavailable
     fileHandleStore: null,
@@ -274,13 +273,6 @@
         return;
       }
     }
-    if (state.supersededHashNavigations.delete(url)) {
-      // Back or Forward pressed again before this page arrived: the address
-      // already names the newer one, which is still on its way. Pushing this
-      // page now would cut the browser's forward history.
-      log('page-shown-superseded', url);
-      return;
-    }
     document.title = title ? title + ' — sitepack' : 'sitepack reader';
     // Back or Forward pressed again after this page was asked for, and its
     // hashchange not handled yet: the address already names the newer page.
@@ -301,16 +293,11 @@
       }
     }
     state.hashNavigation = null;
-    // Pages arrive in the order asked for: an overtaken one that has not
-    // come by now was dropped by the core, and must not mute a later visit.
-    state.supersededHashNavigations.clear();
     state.lastShown = url;
     renderMirror(mirrorText);
   }
   function navigateTo(url, fromAddress) {
     if (!state.ui) return;
-    if (fromAddress && state.hashNavigation !== null && state.hashNavigation !== url)
-      state.supersededHashNavigations.add(state.hashNavigation);
     state.hashNavigation = fromAddress ? url : null;
     const refused = callUI('sitepack_ui_navigate', ['string'], [url], 'string');
     if (refused) log('navigate-refused', url + ': ' + refused);

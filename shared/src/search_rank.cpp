@@ -71,11 +71,11 @@ public:
 
     // Lengths of `rowid`'s columns, or nullptr (the caller then asks FTS5).
     const uint32_t* find(sqlite3_int64 rowid, int columns, bool matches_many) {
-        if (!compact_tried_) {
-            compact_tried_ = true;
-            loaded_ = load_compact(columns);
+        if (source_ == Source::not_read) source_ = load_compact(columns) ? Source::read : Source::docsize_when_needed;
+        if (source_ == Source::docsize_when_needed && matches_many) {
+            load_docsize(columns);
+            source_ = Source::read;  // read, or found unusable: FTS5 seeks each row from now on
         }
-        if (!loaded_ && matches_many) loaded_ = load_docsize(columns);
         if (columns != columns_ || ids_.empty()) return nullptr;
         auto found = std::lower_bound(ids_.begin(), ids_.end(), rowid);
         if (found == ids_.end() || *found != rowid) return nullptr;
@@ -101,13 +101,13 @@ private:
         return usable;
     }
 
-    bool load_docsize(int columns) {
+    void load_docsize(int columns) {
         columns_ = columns;
         ids_.clear();
         sizes_.clear();
         sqlite3_stmt* statement = nullptr;
         if (sqlite3_prepare_v2(db_, "SELECT id, sz FROM search_docsize ORDER BY id", -1, &statement, nullptr) != SQLITE_OK)
-            return true;  // tried: per-row seeks from now on
+            return;
         bool usable = true;
         while (usable && sqlite3_step(statement) == SQLITE_ROW) {
             if (static_cast<sqlite3_int64>(ids_.size()) >= kMaxRows) { usable = false; break; }
@@ -118,12 +118,12 @@ private:
         }
         sqlite3_finalize(statement);
         if (!usable) { ids_.clear(); sizes_.clear(); }
-        return true;
     }
 
     sqlite3* db_;
-    bool compact_tried_ = false;
-    bool loaded_ = false;
+    // The compact table is tried at the first query; docsize, the first time
+    // a query matches many pages.
+    enum class Source { not_read, docsize_when_needed, read } source_ = Source::not_read;
     int columns_ = 0;
     std::vector<int64_t> ids_;        // ascending
     std::vector<uint32_t> sizes_;     // columns_ per id

@@ -344,8 +344,9 @@ void ReaderApp::Impl::build_info_page(const Location& location, bool push) {
     };
     row("Site", info.site_name);
     row("Address", info.base_url);
-    row("File", bundle_shown_name.empty() || bundle_shown_name == bundle_path ? (info.path.empty() ? bundle_path : info.path)
-                                                                              : bundle_shown_name);
+    // The name the person picked (the browser's), else the core's full path.
+    const bool picked_name = bundle_shown_name != bundle_path;
+    row("File", picked_name ? bundle_shown_name : (info.path.empty() ? bundle_path : info.path));
     row("Size", std::to_string(info.file_size / 1024) + " KB");
     row("Built", info.build_date + " by " + info.builder_version);
     row("Format version", std::to_string(info.format_version));

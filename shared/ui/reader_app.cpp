@@ -860,33 +860,29 @@ Status ReaderApp::script_key(const std::string& key) {
 Result<ReaderApp::ScreenSpan> ReaderApp::script_selection_span(const std::string& phrase) const {
     const Impl& s = *impl_;
     if (phrase.empty()) return Status(ErrorCode::invalid_argument, "select needs the text to select");
-    // Where the phrase starts: a run holding its first word; where it ends:
-    // the first end of its last word, on or after the start, whose selection
-    // reads as the phrase.
+    // Where the phrase starts: an occurrence of its first word; where it
+    // ends: the end of an occurrence of its last word, at most 40 lines on,
+    // such that the text between reads as the phrase.
+    auto occurrences = [&](const std::string& word, bool at_end) {
+        std::vector<TextPosition> found_at;
+        for (uint32_t i = 0; i < s.layout.lines.size(); ++i)
+            for (uint32_t r = s.layout.lines[i].first_run; r < s.layout.lines[i].end_run; ++r)
+                for (size_t at = s.layout.runs[r].text.find(word); at != std::string::npos; at = s.layout.runs[r].text.find(word, at + 1))
+                    found_at.push_back({i, r, static_cast<uint32_t>(at + (at_end ? word.size() : 0))});
+        return found_at;
+    };
     const size_t first_space = phrase.find(' ');
     const size_t last_space = phrase.rfind(' ');
-    const std::string first_word = phrase.substr(0, first_space);
-    const std::string last_word = last_space == std::string::npos ? phrase : phrase.substr(last_space + 1);
+    const std::vector<TextPosition> starts = occurrences(phrase.substr(0, first_space), false);
+    const std::vector<TextPosition> stops =
+        occurrences(last_space == std::string::npos ? phrase : phrase.substr(last_space + 1), true);
     std::optional<std::pair<TextPosition, TextPosition>> found;
-    for (uint32_t i = 0; i < s.layout.lines.size() && !found; ++i) {
-        const LaidLine& line = s.layout.lines[i];
-        for (uint32_t r = line.first_run; r < line.end_run && !found; ++r) {
-            for (size_t at = s.layout.runs[r].text.find(first_word); at != std::string::npos && !found;
-                 at = s.layout.runs[r].text.find(first_word, at + 1)) {
-                const TextPosition start{i, r, static_cast<uint32_t>(at)};
-                for (uint32_t j = i; j < s.layout.lines.size() && j < i + 40 && !found; ++j) {
-                    const LaidLine& end_line = s.layout.lines[j];
-                    for (uint32_t q = end_line.first_run; q < end_line.end_run && !found; ++q) {
-                        const std::string& text = s.layout.runs[q].text;
-                        for (size_t end = text.find(last_word); end != std::string::npos; end = text.find(last_word, end + 1)) {
-                            const TextPosition stop{j, q, static_cast<uint32_t>(end + last_word.size())};
-                            if (!(start < stop)) continue;
-                            if (selected_text(s.layout, start, stop) == phrase) { found = std::make_pair(start, stop); break; }
-                        }
-                    }
-                }
-            }
+    for (const TextPosition& start : starts) {
+        for (const TextPosition& stop : stops) {
+            if (!(start < stop) || stop.line >= start.line + 40) continue;
+            if (selected_text(s.layout, start, stop) == phrase) { found = std::make_pair(start, stop); break; }
         }
+        if (found) break;
     }
     if (!found) return Status(ErrorCode::not_found, "\"" + phrase + "\" is not on this page");
     const LayoutFonts fonts = s.layout_fonts();
