@@ -80,9 +80,13 @@ list(REMOVE_ITEM sitepack_web_link -sINCOMING_MODULE_JS_API=[])
 list(APPEND sitepack_web_link
   "-sINCOMING_MODULE_JS_API=[locateFile,print,printErr,onRuntimeInitialized,onAbort,canvas,wasmBinary,instantiateWasm,noInitialRun,setStatus,monitorRunDependencies,preRun,postRun,sitepackCoreRespond,sitepackSourceSize,sitepackSourceRead]")
 
+# FILESYSTEM=0: the core reads bundles through its SQLite VFS
+# (wasm/js_source_vfs.cpp; Bundle::open checks the header through the same
+# VFS) and keeps SQLite's temporary data in memory (SQLITE_TEMP_STORE=3), so
+# Emscripten's in-memory filesystem is left out of sitepack-core.js.
 set(sitepack_core_link ${sitepack_web_link} -sEXPORT_NAME=createSitepackCore
     "-sEXPORTED_FUNCTIONS=[_sitepack_core_handle,_sitepack_core_bytes_read,_malloc,_free]"
-    -sFORCE_FILESYSTEM=1)
+    -sFILESYSTEM=0)
 
 function(sitepack_web_core name environment)
   add_executable(${name} wasm/core_worker.cpp wasm/js_source_vfs.cpp)
