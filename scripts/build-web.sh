@@ -6,7 +6,8 @@
 #   scripts/build-web.sh            configure (first time) and build
 #   scripts/build-web.sh --sizes    also print each output's gzip -9 size
 #
-# Needs: scripts/deps.sh (emscripten, node-acorn and the pinned sources).
+# Needs: scripts/deps.sh (emscripten, node-acorn, the pinned sources and the
+# Closure Compiler).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="${SITEPACK_WEB_BUILD:-$root/build-web}"
@@ -28,6 +29,12 @@ if [ ! -d "$EM_CACHE" ]; then
     if [ -d "$seed" ] && [ -n "$(ls -A "$seed" 2>/dev/null)" ]; then cp -a "$seed/." "$EM_CACHE/"; break; fi
   done
 fi
+
+# The Closure Compiler for the JS glue (wasm/wasm.cmake links with
+# --closure 1), installed by scripts/deps.sh at the version
+# wasm/closure/package-lock.json pins.
+export EM_CLOSURE_COMPILER="$root/.deps/closure-compiler/node_modules/.bin/google-closure-compiler"
+[ -x "$EM_CLOSURE_COMPILER" ] || die "$EM_CLOSURE_COMPILER is missing: run scripts/deps.sh (it installs the Closure Compiler with npm)"
 
 if [ ! -f "$build/CMakeCache.txt" ]; then
   emcmake cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=MinSizeRel -DSITEPACK_BUILD_TESTS=OFF >/dev/null

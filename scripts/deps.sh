@@ -232,4 +232,22 @@ apply_debian_patches freetype "$src/freetype" 'CVE'
 apply_debian_patches libsodium "$src/libsodium" 'CVE'
 make_sqlite_amalgamation
 make_sqlite_web_amalgamation
+
+# Closure Compiler for the browser reader's JS glue (emcc --closure 1), from
+# the npm registry at the version wasm/closure/package-lock.json pins;
+# reinstalled only when the lock changes. scripts/build-web.sh points
+# Emscripten at it.
+install_closure_compiler() {
+  local dir="$deps/closure-compiler" lock="$root/wasm/closure/package-lock.json"
+  local sha stamp="$deps/closure-compiler/node_modules/.sitepack-lock-sha256"
+  sha=$(sha256sum "$lock" | cut -d' ' -f1)
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sha" ] && return
+  command -v npm >/dev/null || die "npm is missing (needed for the Closure Compiler): apt-get install npm"
+  say "installing the Closure Compiler (npm ci)"
+  mkdir -p "$dir" && cp "$root/wasm/closure/package.json" "$lock" "$dir/"
+  (cd "$dir" && npm ci --cache "$deps/npm-cache" --no-audit --no-fund --loglevel=error) ||
+    die "npm ci of the Closure Compiler failed (is the npm registry reachable, or .deps/npm-cache filled?)"
+  echo "$sha" > "$stamp"
+}
+install_closure_compiler
 say "ready: sources in $src"

@@ -7,8 +7,9 @@
 #   sitepack-ui(.js/.wasm)           the views (ImGui, WebGL2), for the page
 #   sitepack-ui.single.js            the same with the wasm inlined
 #
-# Sizes matter (the reader is downloaded): -Os and no exception catching;
-# no Closure (the shell reads Module fields by name).
+# Sizes matter (the reader is downloaded): -Oz, no exception catching, and
+# the JS glue minified by the Closure Compiler (--closure 1; the hooks the
+# EM_JS code calls by name are declared in wasm/closure-externs.js).
 
 # nlohmann/json is header-only; emcc does not search /usr/include, so only
 # its folder is made visible (never the host's libc headers).
@@ -71,7 +72,12 @@ target_link_libraries(sp_imgui_web_backends PUBLIC sp_imgui)
 # --- link settings ----------------------------------------------------------
 # emmalloc: Emscripten's small allocator instead of dlmalloc (3 KB gzip -9
 # less in each module).
-set(sitepack_web_link -Oz -sALLOW_MEMORY_GROWTH=1 -sMALLOC=emmalloc -sMODULARIZE=1 -sEXIT_RUNTIME=0
+# --closure 1: Emscripten runs the Closure Compiler that scripts/deps.sh
+# installs (scripts/build-web.sh sets EM_CLOSURE_COMPILER); the glue shrinks
+# to about half. Module fields the shell reads (ccall, HEAPU8, _exports) stay
+# quoted in the glue; the sitepack* hooks are kept by the externs.
+set(sitepack_web_link -Oz --closure 1 "--closure-args=--externs=${PROJECT_SOURCE_DIR}/wasm/closure-externs.js"
+    -sALLOW_MEMORY_GROWTH=1 -sMALLOC=emmalloc -sMODULARIZE=1 -sEXIT_RUNTIME=0
     -sDISABLE_EXCEPTION_CATCHING=1 -sINCOMING_MODULE_JS_API=[]
     "-sEXPORTED_RUNTIME_METHODS=[ccall,cwrap,UTF8ToString,stringToUTF8,lengthBytesUTF8]")
 # INCOMING_MODULE_JS_API=[] would drop the Module fields the shell passes
@@ -92,8 +98,13 @@ function(sitepack_web_core name environment)
   add_executable(${name} wasm/core_worker.cpp wasm/js_source_vfs.cpp)
   target_link_libraries(${name} PRIVATE sitepack_core)
   target_compile_options(${name} PRIVATE ${sitepack_warnings} ${sitepack_web_compile})
+  set(externs "${PROJECT_SOURCE_DIR}/wasm/closure-externs.js")
+  if(environment STREQUAL "worker")
+    list(APPEND externs "${PROJECT_SOURCE_DIR}/wasm/closure-externs-worker.js")
+    target_link_options(${name} PRIVATE "--closure-args=--externs=${PROJECT_SOURCE_DIR}/wasm/closure-externs-worker.js")
+  endif()
   target_link_options(${name} PRIVATE ${sitepack_core_link} -sENVIRONMENT=${environment} ${ARGN})
-  set_target_properties(${name} PROPERTIES SUFFIX ".js")
+  set_target_properties(${name} PROPERTIES SUFFIX ".js" LINK_DEPENDS "${externs}")
 endfunction()
 sitepack_web_core(sitepack-core worker)
 sitepack_web_core(sitepack-core.single worker -sSINGLE_FILE=1)
@@ -114,7 +125,7 @@ function(sitepack_web_ui name)
   target_link_libraries(${name} PRIVATE sitepack_ui sp_imgui_web_backends)
   target_compile_options(${name} PRIVATE ${sitepack_warnings} ${sitepack_web_compile})
   target_link_options(${name} PRIVATE ${sitepack_ui_link} ${ARGN})
-  set_target_properties(${name} PROPERTIES SUFFIX ".js")
+  set_target_properties(${name} PROPERTIES SUFFIX ".js" LINK_DEPENDS "${PROJECT_SOURCE_DIR}/wasm/closure-externs.js")
 endfunction()
 sitepack_web_ui(sitepack-ui)
 sitepack_web_ui(sitepack-ui.single -sSINGLE_FILE=1)
