@@ -473,6 +473,31 @@ Result<ImageRecord> Bundle::image(int64_t image_id) const {
 }
 
 // fonts: the embedded font subsets.
+namespace {
+
+// The font file a fonts row stores: a zstd frame of it (format 3), or the
+// file itself (format 2 and older; no font file starts with zstd's magic).
+Result<std::string> font_file(ZSTD_DCtx* decompressor, std::string_view stored) {
+    static const char kZstdMagic[4] = {'\x28', '\xB5', '\x2F', '\xFD'};
+    if (stored.size() < 4 || std::memcmp(stored.data(), kZstdMagic, 4) != 0) return std::string(stored);
+    const unsigned long long claimed = ZSTD_getFrameContentSize(stored.data(), stored.size());
+    if (claimed == ZSTD_CONTENTSIZE_ERROR || claimed == ZSTD_CONTENTSIZE_UNKNOWN)
+        return Error{ErrorCode::corrupt, "its compressed bytes are not a valid zstd frame"};
+    // Checked before allocating: a frame header can claim any size.
+    if (claimed > static_cast<unsigned long long>(kMaxFontBytes))
+        return Error{ErrorCode::corrupt, "it claims " + std::to_string(claimed) + " bytes, over the limit of " +
+                                             std::to_string(kMaxFontBytes)};
+    std::string file(static_cast<size_t>(claimed), '\0');
+    // No dictionary: the bundle's is trained on page bodies, and fonts are
+    // compressed without one.
+    const size_t produced = ZSTD_decompress_usingDict(decompressor, file.data(), file.size(), stored.data(), stored.size(), nullptr, 0);
+    if (ZSTD_isError(produced)) return Error{ErrorCode::corrupt, std::string("decompression failed (") + ZSTD_getErrorName(produced) + ")"};
+    if (produced != file.size()) return Error{ErrorCode::corrupt, "it is shorter than its frame claims"};
+    return file;
+}
+
+}  // namespace
+
 Result<std::vector<FontRecord>> Bundle::fonts(const std::vector<std::string>& faces) const {
     std::vector<FontRecord> fonts;
     Statement exists;
@@ -500,7 +525,9 @@ Result<std::vector<FontRecord>> Bundle::fonts(const std::vector<std::string>& fa
         sqlite3_reset(row.get());
         row.bind(1, id);
         if (row.step() != SQLITE_ROW) return query_failed(state_->info, state_->db, ("reading the font " + face).c_str());
-        FontRecord font{std::move(face), row.text(0), std::string(row.blob(1))};
+        Result<std::string> file = font_file(state_->decompressor, row.blob(1));
+        if (!file) return Error{ErrorCode::corrupt, "font " + face + " is damaged: " + file.error().message};
+        FontRecord font{std::move(face), row.text(0), std::move(file).value()};
         if (!content_hash_matches(font.content, row.text(2)))
             return Error{ErrorCode::corrupt, "font " + font.face + " is damaged: its bytes do not match the stored hash"};
         fonts.push_back(std::move(font));
@@ -603,7 +630,7 @@ Result<VerifyReport> Bundle::verify(const std::function<void(int64_t, int64_t)>&
     return report;
 }
 
-// [SECTION] Browsing: kinds, terms of a page, months, backlinks ---------------
+// [SECTION] Browsing: kinds, terms of a page, months ---------------
 namespace {
 
 Result<std::vector<PageRecord>> collect_pages(Statement& rows, const BundleInfo& info, sqlite3* db, const char* doing) {
@@ -674,16 +701,6 @@ Result<std::vector<PageRecord>> Bundle::pages_in_month(std::string_view month) c
     if (Status prepared = rows.prepare(state_->db, sql.c_str()); !prepared) return prepared.error();
     rows.bind(1, month);
     return collect_pages(rows, state_->info, state_->db, "listing a month's pages");
-}
-
-Result<std::vector<PageRecord>> Bundle::backlinks(int64_t page_id) const {
-    Statement rows;
-    std::string sql = std::string("SELECT ") + kPageColumns +
-                      " FROM pages WHERE id IN (SELECT page_id FROM links WHERE target = 'internal' AND target_id = ?1)"
-                      " AND id != ?1 ORDER BY url";
-    if (Status prepared = rows.prepare(state_->db, sql.c_str()); !prepared) return prepared.error();
-    rows.bind(1, page_id);
-    return collect_pages(rows, state_->info, state_->db, "finding the pages that link here");
 }
 
 }  // namespace sitepack

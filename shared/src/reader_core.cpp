@@ -101,9 +101,6 @@ struct ReaderCore::State {
         Result<std::vector<Term>> terms = bundle->page_terms(content.page.id);
         if (!terms) return terms.error();
         content.terms = std::move(terms).value();
-        Result<std::vector<PageRecord>> backlinks = bundle->backlinks(content.page.id);
-        if (!backlinks) return backlinks.error();
-        content.backlinks = std::move(backlinks).value();
         cache.insert(content);
         return Payload{std::move(content)};
     }

@@ -433,7 +433,6 @@ Json page_content_json(const PageContent& content) {
     return Json{{"page", page_json(content.page)},
                 {"document", document_json(content.document)},
                 {"terms", terms_json(content.terms)},
-                {"backlinks", pages_json(content.backlinks)},
                 {"verified", content.verified}};
 }
 
@@ -444,8 +443,6 @@ void read_page_content(const Json& json, const std::string& where, PageContent& 
     read_document(json, where, content.document, error);
     read_array(f, where, "terms", content.terms,
                [&](const Json& item, const std::string& at, Term& term) { read_term(item, at, term, error); });
-    read_array(f, where, "backlinks", content.backlinks,
-               [&](const Json& item, const std::string& at, PageRecord& page) { read_page(item, at, page, error); });
     f.boolean("verified", content.verified);
 }
 

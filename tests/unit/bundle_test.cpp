@@ -216,6 +216,44 @@ TEST_CASE("categories list their posts") {
     CHECK(static_cast<int64_t>(pages->size()) == first.page_count);
 }
 
+TEST_CASE("fonts are stored as zstd frames and read back as the font files their hashes name") {
+    Bundle bundle = std::move(Bundle::open(sample_bundle()).value());
+    Result<std::vector<FontRecord>> fonts = bundle.fonts();
+    REQUIRE_MESSAGE(fonts.ok(), fonts.error().message);
+    REQUIRE(fonts->size() >= 4);
+    for (const FontRecord& font : fonts.value()) {
+        INFO(font.face);
+        // A TrueType (0x00010000) or CFF OpenType ("OTTO") file, ready for FreeType.
+        CHECK((font.content.compare(0, 4, std::string("\0\1\0\0", 4)) == 0 || font.content.compare(0, 4, "OTTO") == 0));
+    }
+    // What the bundle stores is smaller: a frame, not the file.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(sample_bundle().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* row = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT hex(substr(content, 1, 4)), length(content) FROM fonts WHERE face = 'regular'", -1, &row, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(row) == SQLITE_ROW);
+    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(row, 0))) == "28B52FFD");
+    CHECK(sqlite3_column_int64(row, 1) < static_cast<int64_t>(fonts->front().content.size()) * 3 / 4);
+    sqlite3_finalize(row);
+    sqlite3_close(db);
+}
+
+TEST_CASE("a font whose frame claims a huge size is refused without allocating it; the other faces still read") {
+    // A frame header claiming 1 TB (8-byte content size, single segment), then an empty last block.
+    std::string damaged = altered_copy("font-bomb.sitepack",
+                                       "UPDATE fonts SET content = x'28B52FFDE00000000000010000010000' WHERE face = 'bold'");
+    Bundle bundle = std::move(Bundle::open(damaged).value());
+    Result<std::vector<FontRecord>> bold = bundle.fonts({"bold"});
+    REQUIRE_FALSE(bold.ok());
+    CHECK(bold.code() == ErrorCode::corrupt);
+    CHECK(bold.error().message.find("font bold is damaged: it claims 1099511627776 bytes") != std::string::npos);
+    CHECK(bundle.fonts({"regular"}).ok());
+    Result<VerifyReport> report = bundle.verify();
+    REQUIRE(report.ok());
+    REQUIRE(report->problems.size() == 1);
+    CHECK(report->problems[0].what == "fonts");
+}
+
 TEST_CASE("a damaged image is named by verify and by image()") {
     std::string damaged = altered_copy("damaged-image.sitepack",
                                        "UPDATE images SET content = substr(content, 1, 30) WHERE id = 1");

@@ -450,7 +450,7 @@ TEST_CASE("info shows the site, its build, its counts and its navigation") {
           "base URL:   https://www.example.org/\n"
           "built:      2024-01-02T03:04:05Z\n"
           "builder:    sitepack 0.1.0\n"
-          "format:     2\n"
+          "format:     " + std::to_string(kBundleFormatVersion) + "\n"
           "languages:  en, ko\n"
           "pages:      3 (2 articles, 1 listing)\n"
           "images:     0\n"

@@ -133,7 +133,7 @@ TEST_CASE("opening a text file gives not_a_bundle and the bundle open before sta
 
 // --- pages --------------------------------------------------------------------------
 
-TEST_CASE("a page asked for by its path comes with its title, body, categories, tags and backlinks") {
+TEST_CASE("a page asked for by its path comes with its title, body, categories and tags") {
     ReaderCore core = open_core(sample_bundle());
     Response answer = ask(core, PageRequest{kLetterPath});
     REQUIRE_MESSAGE(answer.ok, answer.error_message);
@@ -156,11 +156,6 @@ TEST_CASE("a page asked for by its path comes with its title, body, categories, 
     CHECK(terms.count("tag:Xi Jinping") == 1);
     CHECK(terms.count("tag:forced repatriation") == 1);
     CHECK(page->terms.front().kind == "category");  // categories first
-
-    // The home page lists the letter.
-    std::vector<std::string> linking;
-    for (const PageRecord& from : page->backlinks) linking.push_back(from.url);
-    CHECK(std::find(linking.begin(), linking.end(), "https://www.northkoreanrefugees.com/") != linking.end());
 }
 
 TEST_CASE("a page can be asked for by any spelling of its URL or by its id") {

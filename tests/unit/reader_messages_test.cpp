@@ -220,7 +220,6 @@ TEST_CASE("a page response with its document survives JSON exactly") {
     content.document = std::make_shared<const doc::Document>(sample_document());
     content.terms.push_back(Term{21, "tag", "Xi Jinping", "https://www.northkoreanrefugees.com/tag/xi-jinping", 2});
     content.terms.push_back(Term{15, "category", "China", "", 4});
-    content.backlinks.push_back(sample_record());
     content.verified = true;
     Response response = Response::success(9, RequestType::page, content);
 
@@ -233,7 +232,6 @@ TEST_CASE("a page response with its document survives JSON exactly") {
     CHECK(page->page.body_size == 6123);
     CHECK(page->terms.size() == 2);
     CHECK(page->terms[0].name == "Xi Jinping");
-    CHECK(page->backlinks.size() == 1);
     CHECK(page->verified);
 
     // The document travels as base64 of its stored bytes, not as a tree.

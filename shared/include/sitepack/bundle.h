@@ -210,9 +210,6 @@ public:
     // Articles published in `month` ("2023-10"), newest first.
     Result<std::vector<PageRecord>> pages_in_month(std::string_view month) const;
 
-    // Pages whose bodies link to `page_id` ("what links here"), by URL.
-    Result<std::vector<PageRecord>> backlinks(int64_t page_id) const;
-
 private:
     struct State;
     explicit Bundle(std::unique_ptr<State> state);

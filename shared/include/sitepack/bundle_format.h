@@ -14,12 +14,16 @@ constexpr int32_t kBundleApplicationId = 0x5350414B;
 
 // PRAGMA user_version: the format version. A reader opens bundles whose
 // version is at most kBundleFormatVersion; see docs/FORMAT.md for the log
-// of breaking changes (2: BLAKE2b content hashes, the signature table).
-constexpr int32_t kBundleFormatVersion = 2;
+// of breaking changes (2: BLAKE2b content hashes, the signature table;
+// 3: fonts stored as zstd frames).
+constexpr int32_t kBundleFormatVersion = 3;
 
 // A page body never decompresses to more than this: a frame claiming more is
 // treated as damaged (a decompression bomb), not allocated.
 constexpr int64_t kMaxPageBodyBytes = 64 * 1024 * 1024;
+
+// Nor does a stored font (a whole, unsubset Noto Sans CJK face is 16 MB).
+constexpr int64_t kMaxFontBytes = 32 * 1024 * 1024;
 
 // The hash stored beside every page body, image and font: "blake2b:"
 // followed by 64 lower-case hex digits of BLAKE2b-256 (no key) of the

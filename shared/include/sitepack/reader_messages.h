@@ -189,7 +189,6 @@ struct PageContent {
     // Shared and immutable, so the core's cache and the UI hold the same one.
     std::shared_ptr<const doc::Document> document;
     std::vector<Term> terms;            // its categories and tags
-    std::vector<PageRecord> backlinks;  // pages of the bundle linking to it
     // The body decompressed and matched its stored hash. A page that fails
     // the check is answered with an error (corrupt, naming its URL) instead,
     // so this is true in every successful answer; it is kept in the message
