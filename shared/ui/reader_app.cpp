@@ -653,7 +653,7 @@ bool ReaderApp::frame() {
     Impl& s = *impl_;
     for (CoreResponse& response : s.core.poll()) s.handle(response);
     const bool animating = s.draw();
-    return animating || s.core.busy();
+    return animating || !s.fonts_loaded;
 }
 
 void ReaderApp::after_render() {}  // the core answers on its own thread

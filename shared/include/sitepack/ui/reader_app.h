@@ -36,7 +36,12 @@ public:
 
     // Loads or reloads fonts; only between frames (before ImGui::NewFrame).
     void before_new_frame();
-    // Builds the frame. Returns true when another frame is wanted soon.
+    // Builds the frame. Returns true when another frame is wanted soon
+    // (scrolling, a layout settling, fonts to reload). A request waiting for
+    // the core is not a reason: the core's answer wakes the loop
+    // (Platform::wake), and drawing frames meanwhile only takes the CPU the
+    // core needs (a browser with a software renderer spends each frame
+    // waiting for the GPU process).
     bool frame();
     // Serves pending core requests (bounded time); call after rendering.
     void after_render();
