@@ -85,6 +85,56 @@
     return (n / 1073741824).toFixed(2) + ' GB';
   }
 
+  // ---- Answers to WebGL state queries, kept on this side ------------------
+  // ImGui's OpenGL backend reads the scissor box and the blend state at the
+  // start of every frame to put them back afterwards. Chromium answers those
+  // queries from the GPU process, after it has run every command sent
+  // before: with a software renderer (SwiftShader, what a laptop without a
+  // usable GPU gets) each frame stalled 50-150 ms there, and the page could
+  // not take the core's answers meanwhile (measured: 650 ms of 1.5 s to the
+  // first page). The values only change through these setters, so they are
+  // recorded as they are set and answered from here; a query before the
+  // first set goes to the GPU process once.
+  function keepWebGLStateQueriesLocal() {
+    const proto = typeof WebGL2RenderingContext === 'function' ? WebGL2RenderingContext.prototype : null;
+    if (!proto || proto.sitepackLocalState) return;
+    proto.sitepackLocalState = true;
+    const SCISSOR_BOX = 0x0C10, BLEND_SRC_RGB = 0x80C9, BLEND_DST_RGB = 0x80C8, BLEND_SRC_ALPHA = 0x80CB,
+          BLEND_DST_ALPHA = 0x80CA, BLEND_EQUATION_RGB = 0x8009, BLEND_EQUATION_ALPHA = 0x883D;
+    let known = new WeakMap();  // context -> Map(parameter -> value)
+    // A restored context starts from WebGL's defaults: ask again.
+    $('canvas').addEventListener('webglcontextrestored', () => { known = new WeakMap(); });
+    const valuesOf = (gl) => { let v = known.get(gl); if (!v) { v = new Map(); known.set(gl, v); } return v; };
+    const record = (name, write) => {
+      const set = proto[name];
+      proto[name] = function (...args) { set.apply(this, args); write(valuesOf(this), args); };
+    };
+    record('scissor', (v, [x, y, w, h]) => v.set(SCISSOR_BOX, [x, y, w, h]));
+    record('blendFunc', (v, [src, dst]) => {
+      v.set(BLEND_SRC_RGB, src); v.set(BLEND_SRC_ALPHA, src); v.set(BLEND_DST_RGB, dst); v.set(BLEND_DST_ALPHA, dst);
+    });
+    record('blendFuncSeparate', (v, [srcRgb, dstRgb, srcAlpha, dstAlpha]) => {
+      v.set(BLEND_SRC_RGB, srcRgb); v.set(BLEND_DST_RGB, dstRgb); v.set(BLEND_SRC_ALPHA, srcAlpha); v.set(BLEND_DST_ALPHA, dstAlpha);
+    });
+    record('blendEquation', (v, [mode]) => { v.set(BLEND_EQUATION_RGB, mode); v.set(BLEND_EQUATION_ALPHA, mode); });
+    record('blendEquationSeparate', (v, [rgb, alpha]) => { v.set(BLEND_EQUATION_RGB, rgb); v.set(BLEND_EQUATION_ALPHA, alpha); });
+    const getParameter = proto.getParameter;
+    proto.getParameter = function (parameter) {
+      const values = known.get(this);
+      if (values && values.has(parameter) && !this.isContextLost()) {
+        const value = values.get(parameter);
+        // WebGL answers the box as a new Int32Array, which callers may keep.
+        return parameter === SCISSOR_BOX ? new Int32Array(value) : value;
+      }
+      const value = getParameter.call(this, parameter);
+      if (value !== null && (parameter === SCISSOR_BOX || (parameter >= BLEND_DST_RGB && parameter <= BLEND_SRC_ALPHA) ||
+                             parameter === BLEND_EQUATION_RGB || parameter === BLEND_EQUATION_ALPHA)) {
+        valuesOf(this).set(parameter, parameter === SCISSOR_BOX ? Array.from(value) : value);
+      }
+      return value;
+    };
+  }
+
   // ---- What the browser must have ------------------------------------------
   function missingFeature() {
     if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
@@ -350,6 +400,7 @@
   }
 
   async function startUI() {
+    keepWebGLStateQueriesLocal();
     const module = {
       canvas: $('canvas'),
       print: (text) => console.log('[ui] ' + text),
