@@ -23,9 +23,10 @@ target_include_directories(sitepack_core SYSTEM PUBLIC "${sitepack_nlohmann_incl
 # and its message first. PUBLIC: every web target sees json the same way.
 target_compile_definitions(sitepack_core PUBLIC JSON_NOEXCEPTION)
 
-# -Oz (no LTO: with -flto the Worker build lost its lazy source files,
-# found in the browser): the modules are downloaded, so size comes first.
-set(sitepack_web_compile -Oz)
+# -Oz and link-time optimisation: the modules are downloaded, so size comes
+# first. (LTO once lost the Worker's lazy in-memory source files; the core
+# has had no filesystem since, it reads through its SQLite VFS only.)
+set(sitepack_web_compile -Oz -flto)
 foreach(target sitepack_core sp_sqlite3 sp_zstd_decompress)
   target_compile_options(${target} PRIVATE ${sitepack_web_compile})
 endforeach()
@@ -76,7 +77,7 @@ target_link_libraries(sp_imgui_web_backends PUBLIC sp_imgui)
 # installs (scripts/build-web.sh sets EM_CLOSURE_COMPILER); the glue shrinks
 # to about half. Module fields the shell reads (ccall, HEAPU8, _exports) stay
 # quoted in the glue; the sitepack* hooks are kept by the externs.
-set(sitepack_web_link -Oz --closure 1 "--closure-args=--externs=${PROJECT_SOURCE_DIR}/wasm/closure-externs.js"
+set(sitepack_web_link -Oz -flto --closure 1 "--closure-args=--externs=${PROJECT_SOURCE_DIR}/wasm/closure-externs.js"
     -sALLOW_MEMORY_GROWTH=1 -sMALLOC=emmalloc -sMODULARIZE=1 -sEXIT_RUNTIME=0
     -sDISABLE_EXCEPTION_CATCHING=1 -sINCOMING_MODULE_JS_API=[]
     "-sEXPORTED_RUNTIME_METHODS=[ccall,cwrap,UTF8ToString,stringToUTF8,lengthBytesUTF8]")
