@@ -175,7 +175,9 @@ extern "C" {
 // A core response (JSON text) arrived from the Worker.
 EMSCRIPTEN_KEEPALIVE void sitepack_ui_deliver(const char* json_text) {
     if (web::WebChannel* channel = web::WebChannel::current()) channel->deliver(json_text ? json_text : "");
-    if (web_state) web_state->platform.wake();
+    if (!web_state) return;
+    web_state->app->take_core_answers();
+    web_state->platform.wake();
 }
 
 // Opens the byte source NAME (a picked file or the hosted bundle) in the

@@ -20,6 +20,11 @@
 const BLOCK = 4 * 1024;
 const CACHE_LIMIT = 12 * 1024 * 1024;    // bytes of blocks kept at most
 const READ_AHEAD_MAX = 16;
+// The first request (the probe) takes the file's first eight pages: SQLite's
+// header and schema, then the root pages of the tables a reader opens with
+// (docs/FORMAT.md: the builder puts them first), which would otherwise be
+// five more requests in a row before anything is shown.
+const HEAD_BYTES = 8 * BLOCK;
 
 const sources = new Map();               // name -> source
 const stats = {
@@ -154,25 +159,27 @@ function rangeSource(name, url, size) {
 // honours Range. A 200 answer is the whole bundle: it is read to the end with
 // progress shown, and the bundle is served from memory.
 async function probeUrl(name, url) {
-  const response = await fetch(url, {headers: {Range: 'bytes=0-' + (BLOCK - 1)}, cache: 'no-store'});
+  const response = await fetch(url, {headers: {Range: 'bytes=0-' + (HEAD_BYTES - 1)}, cache: 'no-store'});
   if (response.status === 206) {
     const range = response.headers.get('Content-Range') || '';
     const match = /\/(\d+)\s*$/.exec(range);
     const body = new Uint8Array(await response.arrayBuffer());
-    stats.requests.push({url, range: '0-' + (BLOCK - 1), status: 206, bytes: body.length});
+    stats.requests.push({url, range: '0-' + (HEAD_BYTES - 1), status: 206, bytes: body.length});
     stats.bytesFetched += body.length;
     if (!match) throw new Error(url + ': the server answered a range request without the total size (Content-Range: "' + range + '")');
     const size = Number(match[1]);
     cacheDrop(name);
-    cachePut(name + '\u0000' + 0, body.slice(0, Math.min(BLOCK, body.length)));
+    for (let from = 0; from < body.length; from += BLOCK) {
+      cachePut(name + '\u0000' + (from / BLOCK), body.slice(from, Math.min(body.length, from + BLOCK)));
+    }
     return {source: rangeSource(name, url, size), mode: 'range'};
   }
   if (response.status === 416) {
-    stats.requests.push({url, range: '0-' + (BLOCK - 1), status: 416, bytes: 0});
+    stats.requests.push({url, range: '0-' + (HEAD_BYTES - 1), status: 416, bytes: 0});
     return {source: memorySource(new Uint8Array(0)), mode: 'range'};  // an empty file
   }
   if (!response.ok) {
-    stats.requests.push({url, range: '0-' + (BLOCK - 1), status: response.status, bytes: 0});
+    stats.requests.push({url, range: '0-' + (HEAD_BYTES - 1), status: response.status, bytes: 0});
     throw new Error(url + ': HTTP ' + response.status + (response.status === 404 ? ' (no such bundle on this site)' : ''));
   }
   // No Range support: one full download.

@@ -649,9 +649,14 @@ void ReaderApp::Impl::chooser_list(const std::string& folder) {
 
 // [SECTION] Frame
 
-bool ReaderApp::frame() {
+void ReaderApp::take_core_answers() {
     Impl& s = *impl_;
     for (CoreResponse& response : s.core.poll()) s.handle(response);
+}
+
+bool ReaderApp::frame() {
+    Impl& s = *impl_;
+    take_core_answers();
     const bool animating = s.draw();
     return animating || !s.fonts_loaded;
 }

@@ -120,7 +120,13 @@ async function waitForDump(page, predicate, what, timeout = 45000) {
   let last = null;
   while (Date.now() < deadline) {
     try { last = await dump(page); } catch (e) { last = {error: String(e)}; }
-    if (last && !last.error && predicate(last)) return last;
+    if (last && !last.error && predicate(last)) {
+      // The reader takes the core's answers as they arrive and lays the page
+      // out at the next frame: return the state once it is on screen (and
+      // still what was waited for).
+      try { last = await settle(page, Math.max(1000, deadline - Date.now())); } catch (e) { last = {error: String(e)}; }
+      if (last && !last.error && predicate(last)) return last;
+    }
     await page.waitForTimeout(100);
   }
   throw new Error(`timed out waiting for ${what}; the reader's state: ${JSON.stringify(last, null, 1)}\n` +

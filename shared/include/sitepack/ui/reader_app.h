@@ -43,6 +43,13 @@ public:
     // core needs (a browser with a software renderer spends each frame
     // waiting for the GPU process).
     bool frame();
+    // Acts on the core's answers that have arrived (frame() does it first
+    // thing too): the requests they lead to (a page's fonts, its images) go
+    // out now instead of at the next frame. Only between frames. The browser
+    // calls it as each answer is delivered: there a frame can be 30-60 ms
+    // away when the GPU is software, and opening a bundle takes several
+    // rounds of questions and answers.
+    void take_core_answers();
     // Serves pending core requests (bounded time); call after rendering.
     void after_render();
     // Saves settings (last page, scroll position); call before exiting.
