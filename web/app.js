@@ -25,6 +25,7 @@
     offline: 'none',          // none | saving | kept | unavailable
     fileHandleStore: null,
     publishers: [],           // pinned publisher keys, from config.json
+    configReady: null,        // resolves once config.json was read (or found missing)
   };
   // Everything the shell did, for tests and the benchmark.
   window.sitepackShell = {
@@ -559,6 +560,7 @@
     showMessage('Opening ' + source.displayName + '…');
     try {
       const ready = await registration;
+      await state.configReady;  // the publishers the reader trusts
       state.source = source;
       hideProgress();
       const ui = await state.uiReady;
@@ -711,9 +713,8 @@
   // ---- Hosted mode ------------------------------------------------------------------
   // The hosted config names the default bundle and the publishers' keys the
   // reader trusts (pinned); ?bundle= picks another bundle, never other keys.
-  async function configuredBundle() {
-    const asked = new URLSearchParams(location.search).get('bundle');
-    if (fileScheme || singleFile) return asked;
+  async function loadConfig() {
+    if (fileScheme || singleFile) return {};
     let config = {};
     try {
       const response = await fetch('config.json', {cache: 'no-cache'});
@@ -722,8 +723,7 @@
       config = {};
     }
     state.publishers = Array.isArray(config.publishers) ? config.publishers.filter((key) => typeof key === 'string') : [];
-    if (asked) return asked;
-    return typeof config.bundle === 'string' && config.bundle ? config.bundle : null;
+    return config;
   }
 
   function registerServiceWorker() {
@@ -756,7 +756,12 @@
       return;
     }
     state.uiReady = uiScript.then(startUI).catch((e) => { showError('The reader failed to start: ' + (e.message || e)); return null; });
-    const bundle = await configuredBundle();
+    // A bundle named in the address starts opening while config.json (the
+    // pinned publishers, needed when the core opens it) is still coming.
+    state.configReady = loadConfig();
+    const asked = new URLSearchParams(location.search).get('bundle');
+    const config = asked ? null : await state.configReady;
+    const bundle = asked || (config && typeof config.bundle === 'string' && config.bundle ? config.bundle : null);
     if (bundle) {
       // The Worker takes the source while its core still compiles.
       await openUrl(bundle);

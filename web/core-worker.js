@@ -158,8 +158,8 @@ function rangeSource(name, url, size) {
 // Probes a URL: a first Range request tells the size and whether the server
 // honours Range. A 200 answer is the whole bundle: it is read to the end with
 // progress shown, and the bundle is served from memory.
-async function probeUrl(name, url) {
-  const response = await fetch(url, {headers: {Range: 'bytes=0-' + (HEAD_BYTES - 1)}, cache: 'no-store'});
+async function probeUrl(name, url, signal) {
+  const response = await fetch(url, {headers: {Range: 'bytes=0-' + (HEAD_BYTES - 1)}, cache: 'no-store', signal});
   if (response.status === 206) {
     const range = response.headers.get('Content-Range') || '';
     const match = /\/(\d+)\s*$/.exec(range);
@@ -331,22 +331,26 @@ async function registerUrl(message) {
   const old = sources.get(name);
   if (old && old.close) old.close();
   cacheDrop(name);
+  // The network is asked while the private file system is searched for a
+  // kept copy (that lookup can take as long as the request); a copy found
+  // cancels the request.
+  const cancel = new AbortController();
+  const probing = probeUrl(name, url, cancel.signal).then((probed) => ({probed}), (error) => ({error}));
   const copy = await openOfflineCopy(name);
   if (copy) {
+    cancel.abort();
+    await probing;
+    cacheDrop(name);
     sources.set(name, copy);
     return {size: copy.size, mode: 'opfs', offline: true};
   }
-  let probed;
-  try {
-    probed = await probeUrl(name, url);
-  } catch (e) {
-    // fetch() rejects with a TypeError when there is no connection at all.
-    if (e instanceof TypeError) {
-      throw new Error('Cannot reach ' + url + ': there is no connection, and this bundle was not kept for offline reading ' +
-                      'in this browser. Connect once and choose "Keep offline", or open a copy of the bundle from this device.');
-    }
-    throw e;
+  const {probed, error} = await probing;
+  // fetch() rejects with a TypeError when there is no connection at all.
+  if (error instanceof TypeError) {
+    throw new Error('Cannot reach ' + url + ': there is no connection, and this bundle was not kept for offline reading ' +
+                    'in this browser. Connect once and choose "Keep offline", or open a copy of the bundle from this device.');
   }
+  if (error) throw error;
   sources.set(name, probed.source);
   return {size: probed.source.size, mode: probed.mode, offline: false};
 }
