@@ -26,7 +26,11 @@ target_compile_definitions(sitepack_core PUBLIC JSON_NOEXCEPTION)
 # -Oz and link-time optimisation: the modules are downloaded, so size comes
 # first. (LTO once lost the Worker's lazy in-memory source files; the core
 # has had no filesystem since, it reads through its SQLite VFS only.)
-set(sitepack_web_compile -Oz -flto)
+# Two WebAssembly features every browser with WebGL2 has (Chrome 75,
+# Firefox 64, Safari 15), later Emscripten's defaults: float-to-int
+# conversions without their guard code, and sign extension in one
+# instruction. Also given at the link: LTO generates the code there.
+set(sitepack_web_compile -Oz -flto -mnontrapping-fptoint -msign-ext)
 foreach(target sitepack_core sp_sqlite3 sp_zstd_decompress)
   target_compile_options(${target} PRIVATE ${sitepack_web_compile})
 endforeach()
@@ -77,7 +81,10 @@ target_link_libraries(sp_imgui_web_backends PUBLIC sp_imgui)
 # installs (scripts/build-web.sh sets EM_CLOSURE_COMPILER); the glue shrinks
 # to about half. Module fields the shell reads (ccall, HEAPU8, _exports) stay
 # quoted in the glue; the sitepack* hooks are kept by the externs.
-set(sitepack_web_link -Oz -flto --closure 1 "--closure-args=--externs=${PROJECT_SOURCE_DIR}/wasm/closure-externs.js"
+# BINARYEN_EXTRA_PASSES: wasm-opt's -Oz once more, repeated until the
+# module stops shrinking (--converge).
+set(sitepack_web_link -Oz -flto -mnontrapping-fptoint -msign-ext -sBINARYEN_EXTRA_PASSES=-Oz,--converge
+    --closure 1 "--closure-args=--externs=${PROJECT_SOURCE_DIR}/wasm/closure-externs.js"
     -sALLOW_MEMORY_GROWTH=1 -sMALLOC=emmalloc -sMODULARIZE=1 -sEXIT_RUNTIME=0
     -sDISABLE_EXCEPTION_CATCHING=1 -sINCOMING_MODULE_JS_API=[]
     "-sEXPORTED_RUNTIME_METHODS=[ccall,cwrap,UTF8ToString,stringToUTF8,lengthBytesUTF8]")
