@@ -48,6 +48,14 @@ sitepack_add_imgui()
 set_target_properties(sp_imgui_glfw_gl3 PROPERTIES EXCLUDE_FROM_ALL ON)
 # No Metrics/Debug Log windows in the download (the reader never shows them).
 target_compile_definitions(sp_imgui PUBLIC IMGUI_DISABLE_DEBUG_TOOLS)
+# No tables or legacy columns either: the views call no BeginTable or
+# Columns, yet ImGui's core names a few table functions, which would link
+# all of imgui_tables.cpp (about 13 KB gzip -9). wasm/imgui_tables_absent.cpp
+# stands in for those few; a view calling BeginTable fails to link.
+get_target_property(sitepack_imgui_sources sp_imgui SOURCES)
+list(FILTER sitepack_imgui_sources EXCLUDE REGEX "/imgui_tables\\.cpp$")
+list(APPEND sitepack_imgui_sources "${PROJECT_SOURCE_DIR}/wasm/imgui_tables_absent.cpp")
+set_property(TARGET sp_imgui PROPERTY SOURCES ${sitepack_imgui_sources})
 foreach(target sp_imgui sp_freetype)
   if(TARGET ${target})
     target_compile_options(${target} PRIVATE ${sitepack_web_compile})
