@@ -272,7 +272,9 @@ def padded_bundle(source, target, gib):
     """A bundle grown to `gib` GiB by a table the reader never reads, so that
     its pages, index and fonts are the real 10,000-post ones."""
     want = int(gib * (1 << 30))
-    if target.exists() and target.stat().st_size >= want:
+    # Reused only when made from the current source bundle (a bundle built
+    # again, e.g. in a new format, makes it stale).
+    if target.exists() and target.stat().st_size >= want and target.stat().st_mtime >= source.stat().st_mtime:
         return
     log(f"making {target.name} ({human(want)}, untimed)")
     tmp = target.with_suffix(".tmp")
