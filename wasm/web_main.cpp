@@ -278,6 +278,13 @@ int main() {
     glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    // ImGui draws with neither depth nor stencil, over an opaque canvas: a
+    // software renderer has less to clear and compose each frame. The same
+    // attributes as the shell's WebGL2 check (web/app.js), whose context on
+    // this canvas is then the one used here.
+    glfwWindowHint(GLFW_DEPTH_BITS, 0);
+    glfwWindowHint(GLFW_STENCIL_BITS, 0);
+    glfwWindowHint(GLFW_ALPHA_BITS, 0);
     w.scale = static_cast<float>(std::max(1.0, emscripten_get_device_pixel_ratio()));
     w.window = glfwCreateWindow(js_window_css_width(), js_window_css_height(), "sitepack reader", nullptr, nullptr);
     if (!w.window) {

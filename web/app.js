@@ -142,15 +142,19 @@
       return 'This browser cannot run WebAssembly, which the reader needs. ' +
              'Use a current Firefox, Chrome, Edge or Safari, or the desktop reader.';
     }
+    // Asked of the reader's own canvas with the attributes its module asks
+    // for (wasm/web_main.cpp): the module then gets this context instead of
+    // making a second one, which costs as much (a few hundred ms with a
+    // software renderer).
     let gl = null;
-    try { gl = document.createElement('canvas').getContext('webgl2'); } catch (e) { gl = null; }
+    try {
+      gl = $('canvas').getContext('webgl2', {antialias: false, depth: false, stencil: false, alpha: false});
+    } catch (e) { gl = null; }
     if (!gl) {
       return 'This browser cannot draw with WebGL2, which the reader needs ' +
              '(it may be turned off, or the graphics driver is blocked). ' +
              'Use a current Firefox, Chrome, Edge or Safari, or the desktop reader.';
     }
-    const lose = gl.getExtension('WEBGL_lose_context');
-    if (lose) lose.loseContext();
     if (typeof Worker !== 'function') return 'This browser cannot run Web Workers, which the reader needs.';
     return null;
   }
