@@ -630,7 +630,7 @@ Result<VerifyReport> Bundle::verify(const std::function<void(int64_t, int64_t)>&
     return report;
 }
 
-// [SECTION] Browsing: kinds, terms of a page, months ---------------
+// [SECTION] Browsing: kinds, terms of a page, months -------------------------
 namespace {
 
 Result<std::vector<PageRecord>> collect_pages(Statement& rows, const BundleInfo& info, sqlite3* db, const char* doing) {
