@@ -94,13 +94,12 @@ target_link_libraries(sp_imgui_web_backends PUBLIC sp_imgui)
 set(sitepack_web_link -Oz -flto -mnontrapping-fptoint -msign-ext -sBINARYEN_EXTRA_PASSES=-Oz,--converge
     --closure 1 "--closure-args=--externs=${PROJECT_SOURCE_DIR}/wasm/closure-externs.js"
     -sALLOW_MEMORY_GROWTH=1 -sMALLOC=emmalloc -sMODULARIZE=1 -sEXIT_RUNTIME=0
-    -sDISABLE_EXCEPTION_CATCHING=1 -sINCOMING_MODULE_JS_API=[]
-    "-sEXPORTED_RUNTIME_METHODS=[ccall,cwrap,UTF8ToString,stringToUTF8,lengthBytesUTF8]")
-# INCOMING_MODULE_JS_API=[] would drop the Module fields the shell passes
-# (locateFile, print...): keep the ones it uses.
-list(REMOVE_ITEM sitepack_web_link -sINCOMING_MODULE_JS_API=[])
-list(APPEND sitepack_web_link
-  "-sINCOMING_MODULE_JS_API=[locateFile,print,printErr,onRuntimeInitialized,onAbort,canvas,wasmBinary,instantiateWasm,noInitialRun,setStatus,monitorRunDependencies,preRun,postRun,sitepackCoreRespond,sitepackSourceSize,sitepackSourceRead]")
+    -sDISABLE_EXCEPTION_CATCHING=1
+    "-sEXPORTED_RUNTIME_METHODS=[ccall,cwrap,UTF8ToString,stringToUTF8,lengthBytesUTF8]"
+    # Only the Module fields of Emscripten's own that the shell passes get
+    # handling code in the glue. (Our sitepack* hooks need none: the EM_JS
+    # code reads them from Module, whose names the externs keep.)
+    "-sINCOMING_MODULE_JS_API=[locateFile,print,printErr,onRuntimeInitialized,onAbort,canvas,wasmBinary,instantiateWasm,noInitialRun,setStatus,monitorRunDependencies,preRun,postRun]")
 
 # FILESYSTEM=0: the core reads bundles through its SQLite VFS
 # (wasm/js_source_vfs.cpp; Bundle::open checks the header through the same
@@ -133,8 +132,6 @@ sitepack_web_core(sitepack-core-node node)
 set(sitepack_ui_link ${sitepack_web_link} -sEXPORT_NAME=createSitepackUI -sENVIRONMENT=web
     -sUSE_GLFW=3 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 -sFILESYSTEM=0
     "-sEXPORTED_FUNCTIONS=[_main,_sitepack_ui_deliver,_sitepack_ui_open_source,_sitepack_ui_navigate,_sitepack_ui_text_input,_sitepack_ui_dump,_sitepack_ui_search,_sitepack_ui_open_result,_sitepack_ui_click_link,_sitepack_ui_selection_span,_sitepack_ui_idle,_malloc,_free]")
-list(TRANSFORM sitepack_ui_link REPLACE "sitepackCoreRespond,sitepackSourceSize,sitepackSourceRead"
-     "sitepackPostToCore,sitepackPageShown,sitepackConfigRead,sitepackConfigWrite,sitepackOpenExternal,sitepackCopyText,sitepackTextInputActive,sitepackChooseFile,sitepackStatus")
 
 function(sitepack_web_ui name)
   add_executable(${name} wasm/web_main.cpp wasm/web_platform.cpp)

@@ -102,6 +102,8 @@
     proto.sitepackLocalState = true;
     const SCISSOR_BOX = 0x0C10, BLEND_SRC_RGB = 0x80C9, BLEND_DST_RGB = 0x80C8, BLEND_SRC_ALPHA = 0x80CB,
           BLEND_DST_ALPHA = 0x80CA, BLEND_EQUATION_RGB = 0x8009, BLEND_EQUATION_ALPHA = 0x883D;
+    const KEPT = new Set([SCISSOR_BOX, BLEND_SRC_RGB, BLEND_DST_RGB, BLEND_SRC_ALPHA, BLEND_DST_ALPHA,
+                          BLEND_EQUATION_RGB, BLEND_EQUATION_ALPHA]);
     let known = new WeakMap();  // context -> Map(parameter -> value)
     // A restored context starts from WebGL's defaults: ask again.
     $('canvas').addEventListener('webglcontextrestored', () => { known = new WeakMap(); });
@@ -128,8 +130,7 @@
         return parameter === SCISSOR_BOX ? new Int32Array(value) : value;
       }
       const value = getParameter.call(this, parameter);
-      if (value !== null && (parameter === SCISSOR_BOX || (parameter >= BLEND_DST_RGB && parameter <= BLEND_SRC_ALPHA) ||
-                             parameter === BLEND_EQUATION_RGB || parameter === BLEND_EQUATION_ALPHA)) {
+      if (value !== null && KEPT.has(parameter)) {
         valuesOf(this).set(parameter, parameter === SCISSOR_BOX ? Array.from(value) : value);
       }
       return value;
