@@ -129,8 +129,13 @@ sitepack_web_core(sitepack-core-node node)
 # core in its Worker, settings through Module.sitepackConfigRead), so
 # Emscripten's in-memory filesystem is left out of sitepack-ui.js (13 KB
 # gzip -9); stdout/stderr still reach the console.
+# GL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0: ImGui's GLES3 backend needs no
+# WebGL extension, and enabling every one the browser offers (Emscripten's
+# default) costs a wait on the GPU process for each: about 90 ms of the
+# first page in Chromium with a software renderer.
 set(sitepack_ui_link ${sitepack_web_link} -sEXPORT_NAME=createSitepackUI -sENVIRONMENT=web
     -sUSE_GLFW=3 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 -sFILESYSTEM=0
+    -sGL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0
     "-sEXPORTED_FUNCTIONS=[_main,_sitepack_ui_deliver,_sitepack_ui_open_source,_sitepack_ui_navigate,_sitepack_ui_text_input,_sitepack_ui_dump,_sitepack_ui_search,_sitepack_ui_open_result,_sitepack_ui_click_link,_sitepack_ui_selection_span,_sitepack_ui_idle,_malloc,_free]")
 
 function(sitepack_web_ui name)

@@ -286,7 +286,13 @@ int main() {
     glfwWindowHint(GLFW_STENCIL_BITS, 0);
     glfwWindowHint(GLFW_ALPHA_BITS, 0);
     w.scale = static_cast<float>(std::max(1.0, emscripten_get_device_pixel_ratio()));
-    w.window = glfwCreateWindow(js_window_css_width(), js_window_css_height(), "sitepack reader", nullptr, nullptr);
+    // At the canvas's size in device pixels, which the shell gave it before
+    // making its context (web/app.js): a canvas that changes size has its
+    // drawing buffer made again, a wait on the GPU process per side.
+    const double ratio = emscripten_get_device_pixel_ratio();
+    w.window = glfwCreateWindow(static_cast<int>(std::lround(js_window_css_width() * ratio)),
+                                static_cast<int>(std::lround(js_window_css_height() * ratio)), "sitepack reader",
+                                nullptr, nullptr);
     if (!w.window) {
         std::fprintf(stderr, "sitepack-ui: cannot create a WebGL2 context\n");
         return 1;

@@ -26,7 +26,10 @@
     fileHandleStore: null,
     publishers: [],           // pinned publisher keys, from config.json
     configReady: null,        // resolves once config.json was read (or found missing)
+    firstPageShown: null,     // resolves when the first page (or a failure) is on screen
   };
+  let firstPageReached = null;
+  state.firstPageShown = new Promise((resolve) => { firstPageReached = resolve; });
   // Everything the shell did, for tests and the benchmark.
   window.sitepackShell = {
     events: [],
@@ -147,9 +150,16 @@
     // for (wasm/web_main.cpp): the module then gets this context instead of
     // making a second one, which costs as much (a few hundred ms with a
     // software renderer).
+    // The canvas first gets the size the module gives it (the window in
+    // device pixels): resizing a canvas remakes its drawing buffer, which
+    // waits on the GPU process once per side.
+    const canvas = $('canvas');
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = Math.max(1, Math.round(Math.max(1, window.innerWidth | 0) * ratio));
+    canvas.height = Math.max(1, Math.round(Math.max(1, window.innerHeight | 0) * ratio));
     let gl = null;
     try {
-      gl = $('canvas').getContext('webgl2', {antialias: false, depth: false, stencil: false, alpha: false});
+      gl = canvas.getContext('webgl2', {antialias: false, depth: false, stencil: false, alpha: false});
     } catch (e) { gl = null; }
     if (!gl) {
       return 'This browser cannot draw with WebGL2, which the reader needs ' +
@@ -320,6 +330,7 @@
     url = String(url || '');
     title = String(title || '');
     log('page-shown', url);
+    firstPageReached();
     if (state.pendingDeepLink !== null) {
       const wanted = state.pendingDeepLink;
       state.pendingDeepLink = null;
@@ -395,6 +406,7 @@
     log('ui-status', status);
     const kind = status.state || status.bundle_state;
     if (kind === 'failed' || kind === 'error') {
+      firstPageReached();
       const message = status.message || status.error || status.bundle_error || 'The bundle cannot be opened.';
       showError(message);
       showChooser(!state.source || state.source.kind === 'file' || singleFile);
@@ -753,6 +765,9 @@
     const workerReady = startWorker().catch(() => null);  // the failure is already shown
     for (const message of pendingToWorker.splice(0)) state.worker.postMessage(message);
     const uiScript = typeof createSitepackUI === 'function' ? Promise.resolve() : loadScript('sitepack-ui.js');
+    // One task first: the Worker's start needs this thread, which the WebGL2
+    // check then holds while it waits on the GPU process.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     const missing = missingFeature();
     if (missing) {
       state.worker.terminate();
@@ -770,13 +785,15 @@
     if (bundle) {
       // The Worker takes the source while its core still compiles.
       await openUrl(bundle);
+      // The service worker's first install downloads the app files again:
+      // not while the first page is still being read and drawn.
+      await Promise.race([state.firstPageShown, new Promise((resolve) => setTimeout(resolve, 10000))]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
     } else {
       if (!(await workerReady) || !(await state.uiReady)) return;
       showChooser(true);
       offerReopen();
     }
-    // The service worker's first install downloads the app files again:
-    // only once the reader is up, not competing with its start.
     registerServiceWorker();
   }
   main();
