@@ -7,7 +7,8 @@
 // requests through a bounded block cache with read-ahead, or one download
 // when the server ignores Range), or a copy kept in the Origin Private File
 // System for offline reading. Nothing is ever read whole unless the server
-// leaves no choice.
+// leaves no choice. Blocks fetched by range are also kept in the private file
+// system, so a later visit reads them there instead of asking again.
 'use strict';
 
 /* global createSitepackCore, FileReaderSync */
@@ -34,6 +35,9 @@ const stats = {
   reads: 0,
   cacheHits: 0,
   cacheMisses: 0,
+  keptBlocksRead: 0,                     // blocks a range source found kept from an earlier visit
+  keptBlocksWritten: 0,
+  handled: [],                           // each request to the core: {request (its start), at, ms}
 };
 let core = null;
 
@@ -92,9 +96,100 @@ function opfsSource(handle, size) {
   };
 }
 
+// ---- Blocks kept from earlier visits -------------------------------------------
+// Opening the 10,000-post bundle takes about 20 range requests one after the
+// other (each waits for the answer before SQLite knows the next page), and a
+// page is a few more: on a slow connection, seconds. Every block a range
+// source fetches is therefore also written to a file in the origin's private
+// file system, at slot `index` (SLOT bytes: the block, its length and its
+// CRC-32). A slot never written, or left half-written when the browser
+// stopped, fails its check and is fetched again; nothing read from the file
+// reaches SQLite unchecked. The file holds one version of the bundle: the
+// probe's first blocks, fetched on every visit, must equal the kept ones or
+// the file is emptied (a rebuilt bundle differs there: SQLite's header counts
+// pages and changes, and the metadata page names the build date).
+const SLOT = BLOCK + 8;
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+function crc32(bytes) {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function blockStore(access) {
+  let broken = false;
+  // Storage full, or the handle taken away: reading goes on from the network.
+  const fail = () => { broken = true; };
+  return {
+    get(index) {
+      if (broken) return null;
+      try {
+        const slot = new Uint8Array(SLOT);
+        if (access.read(slot, {at: index * SLOT}) !== SLOT) return null;
+        const trailer = new DataView(slot.buffer, BLOCK);
+        const length = trailer.getUint32(0, true);
+        if (length < 1 || length > BLOCK) return null;
+        const block = slot.subarray(0, length);
+        return crc32(block) === trailer.getUint32(4, true) ? block.slice() : null;
+      } catch (e) { fail(); return null; }
+    },
+    put(index, block) {
+      if (broken) return;
+      try {
+        const slot = new Uint8Array(SLOT);
+        slot.set(block);
+        const trailer = new DataView(slot.buffer, BLOCK);
+        trailer.setUint32(0, block.length, true);
+        trailer.setUint32(4, crc32(block), true);
+        access.write(slot, {at: index * SLOT});
+        stats.keptBlocksWritten++;
+      } catch (e) { fail(); }
+    },
+    // The kept file is of this version of the bundle when each of its first
+    // blocks that it holds equals the one just fetched.
+    keepOnlyIfSame(head) {
+      for (let index = 0; index * BLOCK < head.length; index++) {
+        const kept = this.get(index);
+        const fresh = head.subarray(index * BLOCK, Math.min(head.length, (index + 1) * BLOCK));
+        if (kept && (kept.length !== fresh.length || kept.some((byte, i) => byte !== fresh[i]))) {
+          try { access.truncate(0); } catch (e) { fail(); }
+          break;
+        }
+      }
+      for (let index = 0; index * BLOCK < head.length; index++) {
+        this.put(index, head.subarray(index * BLOCK, Math.min(head.length, (index + 1) * BLOCK)));
+      }
+    },
+    close() { try { access.close(); } catch (e) { /* already closed */ } },
+  };
+}
+
+async function openBlockStore(name) {
+  if (!opfsSupported()) return null;
+  try {
+    const dir = await opfsDirectory();
+    const file = await dir.getFileHandle(opfsFileName(name) + '.blocks', {create: true});
+    return blockStore(await file.createSyncAccessHandle());
+  } catch (e) {
+    return null;  // no private storage here, or another tab reads this bundle
+  }
+}
+async function removeBlockStore(name) {
+  try { await (await opfsDirectory()).removeEntry(opfsFileName(name) + '.blocks'); } catch (e) { /* none */ }
+}
+
 // Range reads over synchronous XMLHttpRequest: the core's reads are
-// synchronous, and a Worker may block.
-function rangeSource(name, url, size) {
+// synchronous, and a Worker may block. `store` (or null) keeps the fetched
+// blocks for later visits.
+function rangeSource(name, url, size, store) {
   let lastEnd = -1;
   let run = 1;
   function fetchBlocks(first, count) {
@@ -117,12 +212,25 @@ function rangeSource(name, url, size) {
     for (let i = 0; i < count; i++) {
       const from = i * BLOCK;
       if (from >= body.length) break;
-      cachePut(name + '\u0000' + (first + i), body.subarray(from, Math.min(body.length, from + BLOCK)).slice());
+      const block = body.subarray(from, Math.min(body.length, from + BLOCK)).slice();
+      cachePut(name + '\u0000' + (first + i), block);
+      if (store) store.put(first + i, block);
     }
+  }
+  // A block from memory, or else from the kept file (then also in memory).
+  function known(index) {
+    const key = name + '\u0000' + index;
+    let block = cacheGet(key);
+    if (!block && store) {
+      block = store.get(index);
+      if (block) { stats.keptBlocksRead++; cachePut(key, block); }
+    }
+    return block;
   }
   return {
     kind: 'range',
     size,
+    close() { if (store) store.close(); },
     read(offset, length) {
       // Sequential reads (a scan of the index, a large body) fetch further
       // ahead each time; random reads fetch only the blocks they touch.
@@ -132,13 +240,13 @@ function rangeSource(name, url, size) {
       const firstBlock = Math.floor(offset / BLOCK);
       const lastBlock = Math.floor((offset + length - 1) / BLOCK);
       for (let b = firstBlock; b <= lastBlock; b++) {
-        let block = cacheGet(name + '\u0000' + b);
+        let block = known(b);
         if (!block) {
           stats.cacheMisses++;
           // One request for this block and its missing followers.
           let count = 1;
           const wanted = Math.max(lastBlock - b + 1, run);
-          while (count < wanted && (b + count) * BLOCK < size && !cache.has(name + '\u0000' + (b + count))) count++;
+          while (count < wanted && (b + count) * BLOCK < size && !known(b + count)) count++;
           fetchBlocks(b, count);
           block = cacheGet(name + '\u0000' + b);
           if (!block) throw new Error(url + ': block ' + b + ' missing after fetch');
@@ -157,8 +265,9 @@ function rangeSource(name, url, size) {
 
 // Probes a URL: a first Range request tells the size and whether the server
 // honours Range. A 200 answer is the whole bundle: it is read to the end with
-// progress shown, and the bundle is served from memory.
-async function probeUrl(name, url, signal) {
+// progress shown, and the bundle is served from memory. `storing` (a promise
+// of a block store, or null) is what a range source keeps its blocks in.
+async function probeUrl(name, url, signal, storing = null) {
   const response = await fetch(url, {headers: {Range: 'bytes=0-' + (HEAD_BYTES - 1)}, cache: 'no-store', signal});
   if (response.status === 206) {
     const range = response.headers.get('Content-Range') || '';
@@ -172,7 +281,9 @@ async function probeUrl(name, url, signal) {
     for (let from = 0; from < body.length; from += BLOCK) {
       cachePut(name + '\u0000' + (from / BLOCK), body.slice(from, Math.min(body.length, from + BLOCK)));
     }
-    return {source: rangeSource(name, url, size), mode: 'range'};
+    const store = await storing;
+    if (store) store.keepOnlyIfSame(body);
+    return {source: rangeSource(name, url, size, store), mode: 'range'};
   }
   if (response.status === 416) {
     stats.requests.push({url, range: '0-' + (HEAD_BYTES - 1), status: 416, bytes: 0});
@@ -271,13 +382,15 @@ async function keepOffline(name, url) {
     markerAccess.write(new TextEncoder().encode(String(written)), {at: 0});
     markerAccess.flush();
     markerAccess.close();
-    // Later reads come from the copy.
+    // Later reads come from the copy; the blocks kept from range reads are
+    // not needed any more.
     const copy = await openOfflineCopy(name);
     if (copy) {
       const old = sources.get(name);
       if (old && old.close) old.close();
       sources.set(name, copy);
       cacheDrop(name);
+      await removeBlockStore(name);
     }
     post({kind: 'offline', state: 'kept'});
   } catch (e) {
@@ -335,16 +448,21 @@ async function registerUrl(message) {
   // kept copy (that lookup can take as long as the request); a copy found
   // cancels the request.
   const cancel = new AbortController();
-  const probing = probeUrl(name, url, cancel.signal).then((probed) => ({probed}), (error) => ({error}));
+  const storing = openBlockStore(name);
+  const probing = probeUrl(name, url, cancel.signal, storing).then((probed) => ({probed}), (error) => ({error}));
   const copy = await openOfflineCopy(name);
+  // Only a range source keeps blocks; the store is closed otherwise.
+  const closeStore = async () => { const store = await storing; if (store) store.close(); };
   if (copy) {
     cancel.abort();
     await probing;
+    await closeStore();
     cacheDrop(name);
     sources.set(name, copy);
     return {size: copy.size, mode: 'opfs', offline: true};
   }
   const {probed, error} = await probing;
+  if (error || probed.source.kind !== 'range') await closeStore();
   // fetch() rejects with a TypeError when there is no connection at all.
   if (error instanceof TypeError) {
     throw new Error('Cannot reach ' + url + ': there is no connection, and this bundle was not kept for offline reading ' +
@@ -372,7 +490,11 @@ async function handle(message) {
   switch (message.kind) {
     case 'request':
       await coreReady;
-      core.ccall('sitepack_core_handle', null, ['string'], [message.text]);
+      {
+        const started = performance.now();
+        core.ccall('sitepack_core_handle', null, ['string'], [message.text]);
+        stats.handled.push({request: message.text.slice(0, 80), at: Math.round(started), ms: Math.round(performance.now() - started)});
+      }
       break;
     case 'source-file': {
       const old = sources.get(message.name);
@@ -400,6 +522,7 @@ async function handle(message) {
     case 'stats':
       post({kind: 'stats', stats: Object.assign({}, stats, {
         requests: stats.requests.slice(),
+        handled: stats.handled.slice(),
         cacheBytes,
         wasmMemory: core && core.HEAPU8 ? core.HEAPU8.length : 0,
         coreBytesRead: core && core._sitepack_core_bytes_read ? core._sitepack_core_bytes_read() : null,

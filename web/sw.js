@@ -13,7 +13,14 @@ const APP_FILES = ['./', 'index.html', 'style.css', 'app.js', 'core-worker.js', 
 const CACHE = 'sitepack-reader-' + VERSION;
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(APP_FILES)).then(() => self.skipWaiting()));
+  // Bundles go straight to the network, without waking this worker for each
+  // of their range requests (Chromium's static routing; elsewhere the fetch
+  // handler below lets them pass).
+  const routed = typeof event.addRoutes === 'function' && typeof URLPattern === 'function'
+    ? event.addRoutes([{condition: {urlPattern: new URLPattern({pathname: '*.sitepack'})}, source: 'network'}])
+        .catch(() => { /* an optimisation only */ })
+    : Promise.resolve();
+  event.waitUntil(routed.then(() => caches.open(CACHE)).then((cache) => cache.addAll(APP_FILES)).then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {

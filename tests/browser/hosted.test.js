@@ -199,6 +199,45 @@ test('hosted: keeping the bundle for offline reading, then a visit with the serv
   }
 });
 
+test('hosted: a second visit reads the blocks kept from the first; a rebuilt bundle is read anew', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sitepack-kept-'));
+  const bundle = path.join(dir, 'site.sitepack');
+  fs.copyFileSync(path.join(lib.FIXTURES, 'lfnkr.sitepack'), bundle);
+  const site = await lib.serve({root: path.join(lib.DIST, 'web'), mounts: {'/kept/': dir}});
+  const url = site.url + 'index.html?bundle=kept/site.sitepack#' + encodeURI(lib.POST);
+  const bundleRequests = () => site.log().filter((r) => r.path.startsWith('/kept/')).length;
+  const visit = async (wanted, what) => {
+    const page = await context.newPage();
+    lib.watchConsole(page);
+    await page.goto(url);
+    await lib.waitForUI(page);
+    const state = await lib.waitForDump(page, (d) => d.bundle_state === 'open' && lib.pagePath(d.url) === lib.pagePath(lib.POST) &&
+                                          wanted(d), what);
+    await page.close();
+    return state;
+  };
+  try {
+    const first = await visit((d) => !/damaged/i.test(d.title), 'the page, first visit');
+    const firstRequests = bundleRequests();
+    const again = await visit((d) => !/damaged/i.test(d.title), 'the page, second visit');
+    const againRequests = bundleRequests() - firstRequests;
+    assert.equal(again.title, first.title);
+    // The second visit asks only for the first blocks (is the kept copy of
+    // this version of the bundle?): one request where the first made many.
+    assert.ok(firstRequests >= 5, `the first visit made ${firstRequests} requests`);
+    assert.equal(againRequests, 1, `the second visit made ${againRequests} requests`);
+
+    // The bundle is rebuilt under the same name, with this page damaged: the
+    // reader must read the new file, not show the page from the kept blocks.
+    fs.copyFileSync(path.join(lib.FIXTURES, 'damaged', 'damaged-page.sitepack'), bundle);
+    const rebuilt = await visit((d) => /damaged/i.test(d.title), 'the rebuilt bundle saying the page is damaged');
+    assert.ok(rebuilt.headings.some((h) => /damaged/i.test(h)), 'no heading says the page is damaged');
+  } finally {
+    await site.stop();
+    fs.rmSync(dir, {recursive: true, force: true});
+  }
+});
+
 test('hosted: a server without Range support: one download with a progress bar, then the reader works', async () => {
   const slow = await lib.serve({root: path.join(lib.DIST, 'web'), mounts: {'/bundles/': lib.FIXTURES}, noRange: true,
                                 throttle: 100 * 1024});
