@@ -19,6 +19,10 @@ CREATE TABLE metadata(
   key TEXT PRIMARY KEY NOT NULL,
   value TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE read_first(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  pages TEXT NOT NULL
+);
 CREATE TABLE zstd_dictionaries(
   id INTEGER PRIMARY KEY,
   content BLOB NOT NULL

@@ -30,6 +30,7 @@
 #include <fstream>
 
 #include "progress.h"
+#include "read_first.h"
 #include "sitepack/document.h"
 #include "sitepack/signature.h"
 #include "sitepack/text_width.h"
@@ -1386,6 +1387,8 @@ int run_sign(const SignArgs& args, const Io& io) {
         }
     }
     if (sqlite3_close(db) != SQLITE_OK && signed_status) signed_status = Status(ErrorCode::io, temporary + ": cannot close");
+    // The signature's table is read at open: the pages read first change.
+    if (signed_status) signed_status = build::record_read_first(temporary);
     if (signed_status) {
         int fd = ::open(temporary.c_str(), O_RDONLY);
         if (fd < 0 || ::fsync(fd) != 0) signed_status = Status(ErrorCode::io, temporary + ": cannot flush to disk");

@@ -25,6 +25,7 @@
 #include "image_probe.h"
 #include "mirror_reader.h"
 #include "page_extractor.h"
+#include "read_first.h"
 #include "sitepack/bundle_format.h"
 #include "sitepack/document.h"
 #include "sitepack/search_text.h"
@@ -715,7 +716,9 @@ Result<BuildSummary> build_bundle(const BuildOptions& options) {
         if (options.warn)
             for (const std::string& warning : fonts.warnings) options.warn("fonts: " + warning);
         if (options.progress) options.progress("finishing", 0, 0);
-        return writer.finish();
+        if (Status done = writer.finish(); !done) return done;
+        // What a reader over HTTP fetches at once before opening (read_first.h).
+        return record_read_first(temporary);
     }();
     if (!written) {
         fs::remove(temporary, ignored);

@@ -9,6 +9,7 @@
 #include <emscripten.h>
 
 #include "js_source_vfs.h"
+#include "sitepack/bundle.h"
 #include "sitepack/reader_core.h"
 #include "sitepack/reader_messages.h"
 
@@ -48,6 +49,17 @@ EMSCRIPTEN_KEEPALIVE void sitepack_core_handle(const char* json_text) {
     reader::HandleContext context;
     context.progress = [](reader::Response partial) { respond(partial); };
     respond(core().handle(request.value(), context));
+}
+
+// The bundle's read_first pages (Bundle::pages_read_first), for the Worker
+// to fetch before the bundle is opened; "" when it has none or they cannot
+// be read (the Worker then just reads as SQLite asks). Valid until the next
+// call.
+EMSCRIPTEN_KEEPALIVE const char* sitepack_core_read_first(const char* name) {
+    static std::string pages;
+    Result<std::string> read = Bundle::pages_read_first(name ? name : "");
+    pages = read ? read.value() : std::string();
+    return pages.c_str();
 }
 
 // Bytes the bundle's reads have asked of the byte sources so far.

@@ -290,6 +290,33 @@ Result<Bundle> Bundle::open(const std::string& path, const OpenOptions& options)
 }
 
 // [SECTION] Pages ------------------------------------------------------------
+Result<std::string> Bundle::pages_read_first(const std::string& path) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(sqlite_uri(path).c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+        Error error{ErrorCode::io, path + ": cannot open: " + sqlite3_errmsg(db)};
+        sqlite3_close(db);
+        return error;
+    }
+    Result<std::string> pages = std::string();
+    {
+        Statement exists;
+        if (Status prepared = exists.prepare(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'read_first'"); !prepared) {
+            pages = Error{ErrorCode::corrupt, path + ": the schema cannot be read: " + sqlite3_errmsg(db)};
+        } else if (exists.step() == SQLITE_ROW) {
+            Statement row;
+            if (Status ready = row.prepare(db, "SELECT pages FROM read_first WHERE id = 1"); !ready) {
+                pages = Error{ErrorCode::corrupt, path + ": the read_first table cannot be read: " + sqlite3_errmsg(db)};
+            } else {
+                const int step = row.step();
+                if (step == SQLITE_ROW) pages = row.text(0);
+                else if (step != SQLITE_DONE) pages = Error{ErrorCode::corrupt, path + ": the read_first table cannot be read: " + sqlite3_errmsg(db)};
+            }
+        }
+    }
+    sqlite3_close(db);
+    return pages;
+}
+
 Result<PageRecord> Bundle::page(int64_t page_id) const {
     Statement row;
     std::string sql = std::string("SELECT ") + kPageColumns + " FROM pages WHERE id = ?";

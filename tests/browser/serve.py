@@ -2,11 +2,12 @@
 """A static file server for the browser tests and benchmark, with HTTP Range.
 
     serve.py --root dist/web [--mount /bundles/=DIR ...] [--port 0]
-             [--no-range] [--log FILE]
+             [--no-range] [--throttle BYTES_PER_S] [--latency MS] [--log FILE]
 
 Prints "serving http://127.0.0.1:PORT/" once listening. --no-range answers
 every request with the whole file (200), like a host without Range support.
---log writes one JSON line per request: method, path, range asked, status and
+--latency waits before each answer, like a long way to the server (a
+mobile or satellite link). --log writes one JSON line per request: method, path, range asked, status and
 body bytes sent, so a test can count what the reader fetched.
 """
 import argparse
@@ -93,6 +94,8 @@ class Handler(BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self):
+        if self.server.latency:
+            threading.Event().wait(self.server.latency)
         target = self.resolve(self.path)
         asked = self.headers.get("Range")
         if target is None:
@@ -153,6 +156,7 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--no-range", action="store_true")
     parser.add_argument("--throttle", type=float, default=0, help="bytes per second per response (0: no limit)")
+    parser.add_argument("--latency", type=float, default=0, help="milliseconds to wait before each answer")
     parser.add_argument("--log")
     args = parser.parse_args()
 
@@ -167,6 +171,7 @@ def main():
         server.mounts.append((prefix, Path(folder)))
     server.no_range = args.no_range
     server.throttle = args.throttle
+    server.latency = args.latency / 1000
     server.log = open(args.log, "a") if args.log else None
     server.log_lock = threading.Lock()
     print("serving http://127.0.0.1:%d/" % server.server_address[1], flush=True)

@@ -151,6 +151,15 @@ public:
     // an open failure: it is reported in info().signature.
     static Result<Bundle> open(const std::string& path, const OpenOptions& options);
 
+    // The pages a reader reads to open the bundle and show its home page,
+    // as the builder recorded them in the read_first table (docs/FORMAT.md):
+    // "2-9,23-85,601", 1-based SQLite page numbers. A reader over HTTP
+    // fetches them at once before open(). Reads only the schema and that
+    // table. Answers "" when the bundle has no such table (older builders);
+    // fails with io or corrupt, naming the file, when it cannot be read.
+    // The text is the file's: a caller checks it before acting on it.
+    static Result<std::string> pages_read_first(const std::string& path);
+
     Bundle(Bundle&&) noexcept;
     Bundle& operator=(Bundle&&) noexcept;
     ~Bundle();
