@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sitepack/reader_core.h"
+#include "sitepack/text_layout.h"
 
 namespace sitepack::build {
 
@@ -148,7 +149,8 @@ Result<PageRanges> pages_read_first(const std::string& path) {
         if (!recording.installed()) return Error{ErrorCode::internal, "SQLite has no default file layer to record reads with"};
         reader::ReaderCore core;
         // The UI's first requests (shared/ui/reader_app.cpp): open, the faces
-        // of the toolbar and of every title, then the home page.
+        // of the toolbar and of every title, the home page, then the faces
+        // its text needs (layout::faces_used, as the UI asks).
         reader::Request open;
         open.id = 1;
         open.body = reader::OpenBundleRequest{path, {}};
@@ -165,7 +167,22 @@ Result<PageRanges> pages_read_first(const std::string& path) {
             reader::PageRequest page;
             page.page_id = info->home_page_id;
             home.body = page;
-            core.handle(home);
+            reader::Response shown = core.handle(home);
+            if (const auto* content = shown.ok ? std::get_if<reader::PageContent>(&shown.payload) : nullptr;
+                content && content->document) {
+                // The header's meta line is the date and author: digits and
+                // names, in the faces of the author's name.
+                std::vector<std::string> faces;
+                for (std::string& face :
+                     layout::faces_used(*content->document, content->page.title, content->page.author).names())
+                    if (face != "regular" && face != "bold") faces.push_back(std::move(face));
+                if (!faces.empty()) {
+                    reader::Request more;
+                    more.id = 4;
+                    more.body = reader::FontsRequest{std::move(faces)};
+                    core.handle(more);
+                }
+            }
         }
     }
     // SQLite's page size, from the header it read first.

@@ -22,8 +22,10 @@ namespace sitepack::build {
 using PageRanges = std::vector<std::pair<int64_t, int64_t>>;
 
 // The pages the reader core reads to open the bundle at `path`, load the
-// two faces every page is drawn with and show the home page (the requests
-// the reader's UI makes first, in its order), read through a recording
+// two faces every page is drawn with, show the home page and load the other
+// faces its text needs (the requests the reader's UI makes first, in its
+// order),
+// read through a recording
 // SQLite file layer. Fails with the reader's own message when the bundle
 // does not open. While it runs, that layer is SQLite's default for this
 // process: call it when no other thread uses SQLite.

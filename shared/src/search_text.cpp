@@ -64,6 +64,15 @@ bool is_cjk(char32_t cp) {
            (cp >= 0x20000 && cp <= 0x3FFFF);   // CJK extensions B and later
 }
 
+bool contains_cjk(std::string_view text) {
+    for (size_t at = 0; at < text.size();) {
+        const text::DecodedChar c = text::decode_utf8(text, at);
+        if (is_cjk(c.code_point)) return true;
+        at += std::max<size_t>(1, c.length);
+    }
+    return false;
+}
+
 std::string index_text(std::string_view text) {
     std::string out;
     out.reserve(text.size() + text.size() / 4);

@@ -24,6 +24,7 @@
 #include <string>
 #include <utility>
 
+#include "sitepack/search_text.h"
 #include "sitepack/text_width.h"
 
 namespace sitepack::layout {
@@ -1434,6 +1435,42 @@ Layout layout_document(const doc::Document& document, float width, const FontMet
     Layout layout;
     detail::LayoutBuilder(document, width, metrics, style, image_size, layout).run();
     return layout;
+}
+
+namespace {
+
+void add_text(FacesUsed& used, std::string_view text, uint8_t style) {
+    if (text.empty()) return;
+    const bool bold = style & doc::kBold;
+    if (!(style & doc::kCode)) used.latin[(bold ? 1 : 0) + ((style & doc::kItalic) ? 2 : 0)] = true;
+    if (search::contains_cjk(text)) (bold && !(style & doc::kCode) ? used.cjk_bold : used.cjk_regular) = true;
+}
+
+void add_block(FacesUsed& used, const doc::Block& block) {
+    const bool bold_block = block.kind == doc::BlockKind::heading || (block.kind == doc::BlockKind::table_cell && block.header);
+    for (const doc::Span& span : block.spans) add_text(used, span.text, static_cast<uint8_t>(span.style | (bold_block ? doc::kBold : 0)));
+    for (const doc::Block& child : block.children) add_block(used, child);
+}
+
+}  // namespace
+
+std::vector<std::string> FacesUsed::names() const {
+    static const char* const kLatin[4] = {"regular", "bold", "italic", "bold-italic"};
+    std::vector<std::string> out;
+    for (int face = 0; face < 4; ++face)
+        if (latin[face]) out.push_back(kLatin[face]);
+    if (cjk_regular) out.push_back("cjk-regular");
+    if (cjk_bold) out.push_back("cjk-bold");
+    return out;
+}
+
+FacesUsed faces_used(const doc::Document& page, std::string_view title, std::string_view meta) {
+    FacesUsed used;
+    add_text(used, title, doc::kBold);
+    add_text(used, meta, doc::kPlain);
+    for (const doc::Block& block : page.blocks) add_block(used, block);
+    for (const doc::Image& image : page.images) add_text(used, image.alt, doc::kItalic);
+    return used;
 }
 
 }  // namespace sitepack::layout

@@ -9,6 +9,7 @@
 #include "image_decode.h"
 #include "page_mirror.h"
 #include "sitepack/search_text.h"
+#include "sitepack/text_layout.h"
 #include "sitepack/text_width.h"
 #include "sitepack/url.h"
 
@@ -364,38 +365,6 @@ void ReaderApp::Impl::remember_visit(const std::string& url, const std::string& 
 
 // [SECTION] The bundle's fonts, face by face
 
-namespace {
-
-bool has_cjk(std::string_view text) {
-    for (size_t at = 0; at < text.size();) {
-        const text::DecodedChar c = text::decode_utf8(text, at);
-        if (search::is_cjk(c.code_point)) return true;
-        at += std::max<size_t>(1, c.length);
-    }
-    return false;
-}
-
-// The faces a page's text is drawn with, as the layout picks them
-// (text_layout.cpp's face_for): style bits, headings and header cells bold;
-// CJK characters from the CJK face of the same weight.
-struct FacesUsed {
-    bool latin[4] = {};  // regular, bold, italic, bold-italic
-    bool cjk_regular = false, cjk_bold = false;
-    void add(std::string_view text, uint8_t style) {
-        if (text.empty()) return;
-        const bool bold = style & doc::kBold;
-        if (!(style & doc::kCode)) latin[(bold ? 1 : 0) + ((style & doc::kItalic) ? 2 : 0)] = true;
-        if (has_cjk(text)) (bold && !(style & doc::kCode) ? cjk_bold : cjk_regular) = true;
-    }
-    void add(const doc::Block& block) {
-        const bool bold_block = block.kind == doc::BlockKind::heading || (block.kind == doc::BlockKind::table_cell && block.header);
-        for (const doc::Span& span : block.spans) add(span.text, static_cast<uint8_t>(span.style | (bold_block ? doc::kBold : 0)));
-        for (const doc::Block& child : block.children) add(child);
-    }
-};
-
-}  // namespace
-
 void ReaderApp::Impl::reset_bundle_fonts() {
     embedded_fonts = EmbeddedFonts::unknown;
     faces_asked.clear();
@@ -418,22 +387,14 @@ bool ReaderApp::Impl::ask_faces(const std::vector<std::string>& wanted_faces) {
 }
 
 void ReaderApp::Impl::ask_faces_for_text(std::string_view text) {
-    if (embedded_fonts == EmbeddedFonts::yes && has_cjk(text)) ask_faces({"cjk-regular"});
+    if (embedded_fonts == EmbeddedFonts::yes && search::contains_cjk(text)) ask_faces({"cjk-regular"});
 }
 
 std::vector<std::string> ReaderApp::Impl::faces_missing(const doc::Document& page, const PageHeader& page_header) const {
     if (embedded_fonts != EmbeddedFonts::yes) return {};
-    FacesUsed used;
-    used.add(page_header.title, doc::kBold);
-    used.add(page_header.meta, doc::kPlain);
-    for (const doc::Block& block : page.blocks) used.add(block);
-    for (const doc::Image& image : page.images) used.add(image.alt, doc::kItalic);  // a picture not shown says its alt text
-    static const char* const kLatin[4] = {"regular", "bold", "italic", "bold-italic"};
     std::vector<std::string> missing;
-    auto want = [&](bool used_face, const char* face) { if (used_face && !faces_asked.count(face)) missing.push_back(face); };
-    for (int face = 0; face < 4; ++face) want(used.latin[face], kLatin[face]);
-    want(used.cjk_regular, "cjk-regular");
-    want(used.cjk_bold, "cjk-bold");
+    for (std::string& face : layout::faces_used(page, page_header.title, page_header.meta).names())
+        if (!faces_asked.count(face)) missing.push_back(std::move(face));
     return missing;
 }
 

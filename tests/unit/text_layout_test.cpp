@@ -911,3 +911,28 @@ TEST_CASE("layout gives the top of every block, so a #fragment link can land on 
     REQUIRE(two != nullptr);
     CHECK(*layout.block_top(24) == doctest::Approx(layout.lines()[two->line].top));
 }
+
+TEST_CASE("faces_used names the faces a page is drawn with, so a reader loads those and no others") {
+    doc::Document page;
+    page.blocks.push_back(paragraph("Plain words"));
+    // A Korean name in a heading: the bold CJK face, not the regular one.
+    page.blocks.push_back(heading(2, "\xED\x83\x88\xEB\xB6\x81\xEB\xAF\xBC"));
+    page.blocks.push_back(paragraph({span("emphasis", doc::kItalic), span("code", doc::kCode)}));
+    layout::FacesUsed used = layout::faces_used(page, "Title", "21 October 2023");
+    CHECK(used.names() == std::vector<std::string>{"regular", "bold", "italic", "cjk-bold"});
+
+    // Japanese in the meta line (an author's name) and an image's alt text:
+    // the regular CJK face and the italic one.
+    doc::Document plain;
+    plain.blocks.push_back(paragraph("Plain words"));
+    doc::Image picture;
+    picture.alt = "A photograph";
+    plain.images.push_back(picture);
+    used = layout::faces_used(plain, "Title", "\xE5\xB1\xB1\xE7\x94\xB0");
+    CHECK(used.names() == std::vector<std::string>{"regular", "bold", "italic", "cjk-regular"});
+
+    // Code alone needs no Latin face of the bundle's (it is monospace).
+    doc::Document code;
+    code.blocks.push_back(paragraph({span("int main()", doc::kCode)}));
+    CHECK(layout::faces_used(code, "", "").names().empty());
+}

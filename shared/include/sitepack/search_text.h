@@ -19,6 +19,8 @@ namespace sitepack::search {
 
 // True for code points searched as bigrams: CJK ideographs, kana, Hangul.
 bool is_cjk(char32_t code_point);
+// True when UTF-8 `text` has such a code point (invalid bytes are skipped).
+bool contains_cjk(std::string_view text);
 
 // Text to insert into the FTS5 index for `text` (UTF-8; invalid bytes are
 // dropped). Non-CJK text passes through; CJK runs become bigrams.

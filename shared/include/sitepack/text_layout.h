@@ -216,6 +216,22 @@ struct TextMatch {
     std::vector<Rect> rects;
 };
 
+// The bundle's faces a page's text is drawn with, as the layout picks them
+// (style bits; headings and header cells bold; CJK characters from the CJK
+// face of the same weight; code from the machine's monospace face, so no
+// Latin face). A reader loads these before showing the page, and the builder
+// lists their pages among those read first.
+struct FacesUsed {
+    bool latin[4] = {};  // indexed by FontFace: regular, bold, italic, bold-italic
+    bool cjk_regular = false, cjk_bold = false;
+    // The used faces' names in a bundle's fonts table: "regular", "bold",
+    // "italic", "bold-italic", "cjk-regular", "cjk-bold", in that order.
+    std::vector<std::string> names() const;
+};
+// For `page` under a header whose `title` is drawn bold and `meta` (date and
+// author) plain; a picture that is not shown says its alt text in italic.
+FacesUsed faces_used(const doc::Document& page, std::string_view title, std::string_view meta);
+
 // What intersects a vertical band of the page, in drawing order.
 struct VisibleItems {
     std::vector<const TextRun*> runs;
