@@ -13,7 +13,8 @@
      profile's next visit). Against the native reader's start-up measured
      in the same run by bench/run_reader_bench.py's method (the whole
      `xvfb-run ... sitepack-reader --script` process, minus `xvfb-run true`).
-     Goal: web < 2x native.
+     Goal: web < 2x native. Then the same visits with 100 ms added to every
+     answer of the server (a slow link; reference rows, no goal).
   3. bytes of the bundle fetched (the test server's log: bodies sent for
      the bundle's URL) to open the home page, then to run one search, on
      the hosted 10,000-post bundle. Goal: both together < 1% of the bundle.
@@ -57,6 +58,7 @@ GOAL_GZIP = 700 * 1024
 # A common word (in nearly every post) and a less common one (~7% of posts),
 # from bench/run_reader_bench.py's queries.
 SEARCH_QUERIES = [("refugees", "common word"), ("wakayama", "less common word")]
+SLOW_LINK_MS = 100
 SHIPPED = ["sitepack-ui.wasm", "sitepack-ui.js", "sitepack-core.wasm", "sitepack-core.js", "index.html", "app.js",
            "core-worker.js", "style.css", "sw.js", "manifest.webmanifest"]
 
@@ -210,11 +212,12 @@ def gzip9(path):
 class Server:
     """tests/browser/serve.py with the reader in / and bundles in /bundles/."""
 
-    def __init__(self, web, bundles, log_path):
+    def __init__(self, web, bundles, log_path, latency_ms=0):
         self.log_path = log_path
         log_path.unlink(missing_ok=True)
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "tests/browser/serve.py"), "--root", str(web),
-                                      "--mount", f"/bundles/={bundles}", "--log", str(log_path)],
+                                      "--mount", f"/bundles/={bundles}", "--log", str(log_path),
+                                      "--latency", str(latency_ms)],
                                      stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
         if not line.startswith("serving "):
@@ -369,6 +372,20 @@ def main():
             rows.append(("   warm, the Worker's synchronous range requests until the home page is idle (median): how many; "
                          "time spent waiting for them (local server on this loaded machine)",
                          f"{phase['ranges']:.0f}; {phase['rangeMs']:.0f} ms", "—", "—", "", ""))
+            # The same on a slow link: every answer waits SLOW_LINK_MS, as on a
+            # mobile or satellite connection, where the number of requests
+            # made one after the other decides the wait.
+            slow = Server(web, bundle.parent, WORK / "requests-slow.jsonl", latency_ms=SLOW_LINK_MS)
+            try:
+                runs = max(1, min(args.runs, 3))
+                log(f"start-up in Chromium with {SLOW_LINK_MS} ms per answer, {runs} cold + warm visits")
+                slow_times = driver({"kind": "startup", "url": f"{slow.url}index.html?bundle=bundles/{bundle.name}", "runs": runs})
+            finally:
+                slow.stop()
+            for label, key in (("cold", "cold"), ("warm", "warm")):
+                rows.append((f"   {label}, with {SLOW_LINK_MS} ms added to every answer of the server (a slow link), median of {runs} "
+                             f"(every run: {', '.join(ms(v) for v in slow_times[key])})",
+                             ms(statistics.median(slow_times[key])), "—", "—", "(reference)", "—"))
 
         # 3. Bytes fetched: each query in a fresh profile (nothing cached).
         if "bytes" in parts:
