@@ -128,13 +128,15 @@ inline void url(std::string_view input) {
     }
 }
 
-// Bundle::open on the bytes as a file, then what a reader does first: the
-// front page, a few page bodies, a search, and a full verify.
+// The read_first list and Bundle::open on the bytes as a file, then what a
+// reader does first: the front page, a few page bodies, a search, and a full
+// verify.
 inline void bundle_open(std::string_view input) {
     using namespace sitepack;
     const std::string path = scratch_path(".sitepack");
     remove_at_exit(path);
     write_scratch(path, input);
+    (void)Bundle::pages_read_first(path);  // the browser's Worker asks this before opening
     auto opened = Bundle::open(path);
     if (!opened) return;
     const Bundle& bundle = opened.value();
