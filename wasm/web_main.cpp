@@ -99,11 +99,14 @@ EM_BOOL on_wheel(int, const EmscriptenWheelEvent* event, void*) {
     return EM_TRUE;  // the page itself never scrolls
 }
 
+// CSS pixels to device pixels, rounded as the shell rounds (web/app.js).
+int device_pixels(int css, double ratio) { return static_cast<int>(std::lround(css * ratio)); }
+
 // Keeps the canvas at the window's size in device pixels.
 void follow_window_size(Web& w) {
     const int css_w = js_window_css_width(), css_h = js_window_css_height();
     const double ratio = emscripten_get_device_pixel_ratio();
-    const int px_w = static_cast<int>(std::lround(css_w * ratio)), px_h = static_cast<int>(std::lround(css_h * ratio));
+    const int px_w = device_pixels(css_w, ratio), px_h = device_pixels(css_h, ratio);
     if (css_w == w.css_width && css_h == w.css_height && px_w == w.pixel_width && px_h == w.pixel_height) return;
     w.css_width = css_w;
     w.css_height = css_h;
@@ -290,9 +293,8 @@ int main() {
     // making its context (web/app.js): a canvas that changes size has its
     // drawing buffer made again, a wait on the GPU process per side.
     const double ratio = emscripten_get_device_pixel_ratio();
-    w.window = glfwCreateWindow(static_cast<int>(std::lround(js_window_css_width() * ratio)),
-                                static_cast<int>(std::lround(js_window_css_height() * ratio)), "sitepack reader",
-                                nullptr, nullptr);
+    w.window = glfwCreateWindow(device_pixels(js_window_css_width(), ratio), device_pixels(js_window_css_height(), ratio),
+                                "sitepack reader", nullptr, nullptr);
     if (!w.window) {
         std::fprintf(stderr, "sitepack-ui: cannot create a WebGL2 context\n");
         return 1;
