@@ -1,4 +1,5 @@
 #include "bundle_writer.h"
+#include "read_first.h"
 
 #include <sqlite3.h>
 #include <zstd.h>
@@ -14,15 +15,14 @@ namespace {
 // draw its first page (metadata, the dictionary, navigation, fonts, then the
 // pages from the home page on) comes first and contiguous, so a reader over
 // HTTP gets it in a few sequential reads instead of many scattered ones.
-const char* kSchema = R"sql(
+// Made first, then read_first (kReadFirstTable), then kSchema.
+const char* kMetadataSchema = R"sql(
 CREATE TABLE metadata(
   key TEXT PRIMARY KEY NOT NULL,
   value TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE TABLE read_first(
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  pages TEXT NOT NULL
-);
+)sql";
+const char* kSchema = R"sql(
 CREATE TABLE zstd_dictionaries(
   id INTEGER PRIMARY KEY,
   content BLOB NOT NULL
@@ -191,7 +191,8 @@ Result<BundleWriter> BundleWriter::create(const std::string& path) {
                           " PRAGMA application_id = " + std::to_string(kBundleApplicationId) + ";"
                           " PRAGMA user_version = " + std::to_string(kBundleFormatVersion) + ";";
     if (Status done = state->exec(pragmas.c_str(), "setting up"); !done) return done.error();
-    if (Status done = state->exec(kSchema, "creating the schema"); !done) return done.error();
+    for (const char* sql : {kMetadataSchema, kReadFirstTable, kSchema})
+        if (Status done = state->exec(sql, "creating the schema"); !done) return done.error();
     if (Status done = state->exec("BEGIN", "starting the transaction"); !done) return done.error();
 
     struct { Insert* insert; const char* sql; } inserts[] = {

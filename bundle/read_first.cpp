@@ -4,13 +4,15 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 #include "sitepack/reader_core.h"
 #include "sitepack/text_layout.h"
 
 namespace sitepack::build {
+
+const char* const kReadFirstTable =
+    "CREATE TABLE IF NOT EXISTS read_first(id INTEGER PRIMARY KEY CHECK (id = 1), pages TEXT NOT NULL);";
 
 namespace {
 
@@ -121,10 +123,8 @@ Status write_ranges(const std::string& path, const std::string& text) {
     Status status;
     if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
         status = failed(path, db, "cannot open to record the pages read first");
-    } else if (sqlite3_exec(db,
-                            "PRAGMA journal_mode = DELETE;"
-                            "CREATE TABLE IF NOT EXISTS read_first(id INTEGER PRIMARY KEY CHECK (id = 1), pages TEXT NOT NULL);",
-                            nullptr, nullptr, nullptr) != SQLITE_OK) {
+    } else if (sqlite3_exec(db, "PRAGMA journal_mode = DELETE", nullptr, nullptr, nullptr) != SQLITE_OK ||
+               sqlite3_exec(db, kReadFirstTable, nullptr, nullptr, nullptr) != SQLITE_OK) {
         status = failed(path, db, "cannot make the read_first table");
     } else {
         sqlite3_stmt* insert = nullptr;

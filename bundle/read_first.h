@@ -18,6 +18,11 @@
 
 namespace sitepack::build {
 
+// The table (docs/FORMAT.md). The builder makes it right after metadata, so
+// its root page is among the first a reader fetches; record_read_first makes
+// it in bundles from older builders.
+extern const char* const kReadFirstTable;
+
 // Inclusive ranges of 1-based SQLite page numbers, ascending, not touching.
 using PageRanges = std::vector<std::pair<int64_t, int64_t>>;
 

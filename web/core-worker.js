@@ -41,7 +41,6 @@ const stats = {
   cacheMisses: 0,
   keptBlocksRead: 0,                     // blocks a range source found kept from an earlier visit
   keptBlocksWritten: 0,
-  handled: [],                           // each request to the core: {request (its start), at, ms}
 };
 let core = null;
 
@@ -550,12 +549,7 @@ async function handle(message) {
   switch (message.kind) {
     case 'request':
       await coreReady;
-      {
-        const started = performance.now();
-        core.ccall('sitepack_core_handle', null, ['string'], [message.text]);
-        if (stats.handled.length >= 1000) stats.handled.shift();
-        stats.handled.push({request: message.text.slice(0, 80), at: Math.round(started), ms: Math.round(performance.now() - started)});
-      }
+      core.ccall('sitepack_core_handle', null, ['string'], [message.text]);
       break;
     case 'source-file': {
       const old = sources.get(message.name);
@@ -583,7 +577,6 @@ async function handle(message) {
     case 'stats':
       post({kind: 'stats', stats: Object.assign({}, stats, {
         requests: stats.requests.slice(),
-        handled: stats.handled.slice(),
         cacheBytes,
         wasmMemory: core && core.HEAPU8 ? core.HEAPU8.length : 0,
         coreBytesRead: core && core._sitepack_core_bytes_read ? core._sitepack_core_bytes_read() : null,
