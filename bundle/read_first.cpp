@@ -4,10 +4,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "sitepack/reader_core.h"
-#include "sitepack/text_layout.h"
 
 namespace sitepack::build {
 
@@ -148,42 +148,13 @@ Result<PageRanges> pages_read_first(const std::string& path) {
         RecordingDefault recording(log);
         if (!recording.installed()) return Error{ErrorCode::internal, "SQLite has no default file layer to record reads with"};
         reader::ReaderCore core;
-        // The UI's first requests (shared/ui/reader_app.cpp): open, the faces
-        // of the toolbar and of every title, the home page, then the faces
-        // its text needs (layout::faces_used, as the UI asks).
-        reader::Request open;
-        open.id = 1;
-        open.body = reader::OpenBundleRequest{path, {}};
-        reader::Response opened = core.handle(open);
-        if (!opened.ok) return Error{opened.error_code, opened.error_message};
-        const BundleInfo* info = core.info();
-        reader::Request fonts;
-        fonts.id = 2;
-        fonts.body = reader::FontsRequest{{"regular", "bold"}};
-        core.handle(fonts);  // a bundle without fonts answers with none: its reads count all the same
-        if (info && info->home_page_id > 0) {
-            reader::Request home;
-            home.id = 3;
-            reader::PageRequest page;
-            page.page_id = info->home_page_id;
-            home.body = page;
-            reader::Response shown = core.handle(home);
-            if (const auto* content = shown.ok ? std::get_if<reader::PageContent>(&shown.payload) : nullptr;
-                content && content->document) {
-                // The header's meta line is the date and author: digits and
-                // names, in the faces of the author's name.
-                std::vector<std::string> faces;
-                for (std::string& face :
-                     layout::faces_used(*content->document, content->page.title, content->page.author).names())
-                    if (face != "regular" && face != "bold") faces.push_back(std::move(face));
-                if (!faces.empty()) {
-                    reader::Request more;
-                    more.id = 4;
-                    more.body = reader::FontsRequest{std::move(faces)};
-                    core.handle(more);
-                }
-            }
-        }
+        std::optional<Error> failure;
+        reader::handle_first_requests(core, reader::OpenBundleRequest{path, {}},
+                                      [&](const reader::Request& request, reader::Response response) {
+                                          if (request.type() == reader::RequestType::open_bundle && !response.ok)
+                                              failure = Error{response.error_code, response.error_message};
+                                      });
+        if (failure) return *failure;
     }
     // SQLite's page size, from the header it read first.
     sqlite3* db = nullptr;

@@ -26,12 +26,11 @@ extern const char* const kReadFirstTable;
 // Inclusive ranges of 1-based SQLite page numbers, ascending, not touching.
 using PageRanges = std::vector<std::pair<int64_t, int64_t>>;
 
-// The pages the reader core reads to open the bundle at `path`, load the
-// two faces every page is drawn with, show the home page and load the other
-// faces its text needs (the requests the reader's UI makes first, in its
-// order),
-// read through a recording
-// SQLite file layer. Fails with the reader's own message when the bundle
+// The pages the reader core reads to answer the requests the reader's UI
+// makes first on opening the bundle at `path` (reader::handle_first_requests:
+// open, the two faces every page is drawn with, the home page, the other
+// faces its text needs, the home page by address), read through a
+// recording SQLite file layer. Fails with the reader's own message when the bundle
 // does not open. While it runs, that layer is SQLite's default for this
 // process: call it when no other thread uses SQLite.
 Result<PageRanges> pages_read_first(const std::string& path);

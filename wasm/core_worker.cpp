@@ -4,7 +4,11 @@
 // sitepack_core_handle(); every response, partial or final, goes back
 // through Module.sitepackCoreRespond(jsonText). Requests are served one at
 // a time, synchronously: the Worker is the core's thread.
+#include <algorithm>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <emscripten.h>
 
@@ -33,6 +37,36 @@ void respond(const reader::Response& response) {
     js_core_respond(text.c_str());
 }
 
+// A request's text without its id: what a prepared answer is found by.
+std::string request_key(reader::Request request) {
+    request.id = 0;
+    return reader::to_json_text(request);
+}
+
+// Answers made by sitepack_core_prepare before the page asked, each taken
+// by the first request of the same text (id aside). They hold only while the
+// bundle they were made from stays open.
+std::vector<std::pair<std::string, reader::Response>>& prepared_answers() {
+    static std::vector<std::pair<std::string, reader::Response>> answers;
+    return answers;
+}
+
+// The prepared answer to `request` (taken out of the list), if any. An open
+// request without one replaces the bundle the others were made from.
+std::optional<reader::Response> take_prepared(const reader::Request& request) {
+    auto& answers = prepared_answers();
+    const std::string key = request_key(request);
+    for (auto it = answers.begin(); it != answers.end(); ++it) {
+        if (it->first != key) continue;
+        reader::Response answer = std::move(it->second);
+        answers.erase(it);
+        answer.id = request.id;
+        return answer;
+    }
+    if (request.type() == reader::RequestType::open_bundle) answers.clear();
+    return std::nullopt;
+}
+
 }  // namespace
 
 extern "C" {
@@ -46,9 +80,33 @@ EMSCRIPTEN_KEEPALIVE void sitepack_core_handle(const char* json_text) {
         respond(reader::Response::failure(0, reader::RequestType::bundle_info, request.error()));
         return;
     }
+    if (std::optional<reader::Response> answer = take_prepared(request.value())) {
+        respond(*answer);
+        return;
+    }
     reader::HandleContext context;
     context.progress = [](reader::Response partial) { respond(partial); };
     respond(core().handle(request.value(), context));
+}
+
+// Opens the bundle source `name` trusting `publishers` (public keys, one
+// per line, as the page's config names them) and answers the requests the
+// UI makes first (reader::handle_first_requests), keeping the answers for
+// when it asks. The Worker calls it while the page's thread is still busy
+// starting the UI, so these answers are ready when asked for. Answers
+// nothing itself.
+EMSCRIPTEN_KEEPALIVE void sitepack_core_prepare(const char* name, const char* publishers) {
+    reader::OpenBundleRequest open{name ? name : "", {}};
+    const std::string lines = publishers ? publishers : "";
+    for (size_t start = 0; start < lines.size();) {
+        const size_t end = std::min(lines.find('\n', start), lines.size());
+        if (end > start) open.trusted_publishers.push_back(lines.substr(start, end - start));
+        start = end + 1;
+    }
+    prepared_answers().clear();
+    reader::handle_first_requests(core(), open, [](const reader::Request& request, reader::Response response) {
+        prepared_answers().emplace_back(request_key(request), std::move(response));
+    });
 }
 
 // The bundle's read_first pages (Bundle::pages_read_first), for the Worker

@@ -106,7 +106,7 @@ set(sitepack_web_link -Oz -flto -mnontrapping-fptoint -msign-ext -sBINARYEN_EXTR
 # VFS) and keeps SQLite's temporary data in memory (SQLITE_TEMP_STORE=3), so
 # Emscripten's in-memory filesystem is left out of sitepack-core.js.
 set(sitepack_core_link ${sitepack_web_link} -sEXPORT_NAME=createSitepackCore
-    "-sEXPORTED_FUNCTIONS=[_sitepack_core_handle,_sitepack_core_bytes_read,_sitepack_core_read_first,_malloc,_free]"
+    "-sEXPORTED_FUNCTIONS=[_sitepack_core_handle,_sitepack_core_bytes_read,_sitepack_core_read_first,_sitepack_core_prepare,_malloc,_free]"
     -sFILESYSTEM=0)
 
 function(sitepack_web_core name environment)

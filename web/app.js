@@ -53,7 +53,19 @@
     $('progress').hidden = true;
     $('progress-text').hidden = true;
   }
+  // A failure nothing in the page can undo (the browser cannot draw): its
+  // message stays on screen.
+  let fatalError = null;
+  function showFatalError(text) {
+    fatalError = text;
+    showMessage('The reader cannot draw in this browser.');
+    showError(text);
+  }
+  function hideShell() {
+    if (!fatalError) $('shell').hidden = true;
+  }
   function clearError() {
+    if (fatalError) return;
     $('shell-error').hidden = true;
     $('shell-error').textContent = '';
   }
@@ -98,8 +110,10 @@
   // not take the core's answers meanwhile (measured: 650 ms of 1.5 s to the
   // first page). The values only change through these setters, so they are
   // recorded as they are set and answered from here; a query before the
-  // first set goes to the GPU process once.
-  function keepWebGLStateQueriesLocal() {
+  // first set goes to the GPU process once, except for the context the shell
+  // made itself (`fresh`): its values are still WebGL's initial ones, known
+  // here without asking (each first question cost 15-25 ms, measured).
+  function keepWebGLStateQueriesLocal(fresh) {
     const proto = typeof WebGL2RenderingContext === 'function' ? WebGL2RenderingContext.prototype : null;
     if (!proto || proto.sitepackLocalState) return;
     proto.sitepackLocalState = true;
@@ -124,6 +138,16 @@
     });
     record('blendEquation', (v, [mode]) => { v.set(BLEND_EQUATION_RGB, mode); v.set(BLEND_EQUATION_ALPHA, mode); });
     record('blendEquationSeparate', (v, [rgb, alpha]) => { v.set(BLEND_EQUATION_RGB, rgb); v.set(BLEND_EQUATION_ALPHA, alpha); });
+    if (fresh) {
+      // WebGL 2.0 spec: the scissor box starts as the drawing buffer's size;
+      // blending as ONE, ZERO, FUNC_ADD.
+      const ONE = 1, ZERO = 0, FUNC_ADD = 0x8006;
+      const values = valuesOf(fresh);
+      values.set(SCISSOR_BOX, [0, 0, fresh.drawingBufferWidth, fresh.drawingBufferHeight]);
+      for (const source of [BLEND_SRC_RGB, BLEND_SRC_ALPHA]) values.set(source, ONE);
+      for (const destination of [BLEND_DST_RGB, BLEND_DST_ALPHA]) values.set(destination, ZERO);
+      for (const equation of [BLEND_EQUATION_RGB, BLEND_EQUATION_ALPHA]) values.set(equation, FUNC_ADD);
+    }
     const getParameter = proto.getParameter;
     proto.getParameter = function (parameter) {
       const values = known.get(this);
@@ -138,6 +162,58 @@
       }
       return value;
     };
+  }
+
+  // ImGui's renderer asks whether each of its shaders compiled, and its
+  // program linked, right after making them, and each answer waits for the
+  // GPU process to finish all the work sent before (with SwiftShader: 50-190
+  // ms in all while the reader starts, measured). On the shell's own context
+  // these are answered "yes" at once while the reader starts (`deferring`),
+  // and checkDeferredShaders reads the real answers once the first page is
+  // on screen: a failure then still shows its message, not a blank canvas.
+  const shaderChecks = {deferring: false, objects: [], check: () => null};
+  function deferShaderChecks(fresh) {
+    const proto = typeof WebGL2RenderingContext === 'function' ? WebGL2RenderingContext.prototype : null;
+    if (!proto || proto.sitepackDeferredChecks) return;
+    proto.sitepackDeferredChecks = true;
+    const COMPILE_STATUS = 0x8B81, LINK_STATUS = 0x8B82;
+    const real = {getShaderParameter: proto.getShaderParameter, getProgramParameter: proto.getProgramParameter,
+                  getShaderInfoLog: proto.getShaderInfoLog, getProgramInfoLog: proto.getProgramInfoLog};
+    const deferred = new WeakSet();
+    const answerLater = (status) => function (object, name) {
+      if (this === fresh && shaderChecks.deferring && name === status) {
+        if (!deferred.has(object)) { deferred.add(object); shaderChecks.objects.push(object); }
+        return true;
+      }
+      return (status === COMPILE_STATUS ? real.getShaderParameter : real.getProgramParameter).call(this, object, name);
+    };
+    const noLogYet = (realLog) => function (object) {
+      return this === fresh && shaderChecks.deferring && deferred.has(object) ? '' : realLog.call(this, object);
+    };
+    proto.getShaderParameter = answerLater(COMPILE_STATUS);
+    proto.getProgramParameter = answerLater(LINK_STATUS);
+    proto.getShaderInfoLog = noLogYet(real.getShaderInfoLog);
+    proto.getProgramInfoLog = noLogYet(real.getProgramInfoLog);
+    shaderChecks.deferring = true;
+    shaderChecks.check = () => {
+      shaderChecks.deferring = false;
+      if (fresh.isContextLost()) return null;
+      // A program does not link when one of its shaders did not compile; the
+      // shaders themselves are deleted once linked.
+      for (const object of shaderChecks.objects.splice(0)) {
+        if (!(object instanceof WebGLProgram) || !fresh.isProgram(object)) continue;
+        if (!real.getProgramParameter.call(fresh, object, LINK_STATUS)) {
+          const log = real.getProgramInfoLog.call(fresh, object) || 'no reason given';
+          return 'This browser\'s WebGL2 cannot prepare the reader\'s drawing (' + log.trim() + '). ' +
+                 'Try another browser, or the desktop reader.';
+        }
+      }
+      return null;
+    };
+  }
+  function checkDeferredShaders() {
+    const failure = shaderChecks.check();
+    if (failure) showFatalError(failure);
   }
 
   // ---- What the browser must have ------------------------------------------
@@ -161,6 +237,7 @@
     try {
       gl = canvas.getContext('webgl2', {antialias: false, depth: false, stencil: false, alpha: false});
     } catch (e) { gl = null; }
+    if (gl) { keepWebGLStateQueriesLocal(gl); deferShaderChecks(gl); }
     if (!gl) {
       return 'This browser cannot draw with WebGL2, which the reader needs ' +
              '(it may be turned off, or the graphics driver is blocked). ' +
@@ -412,13 +489,21 @@
       showChooser(!state.source || state.source.kind === 'file' || singleFile);
       showMessage('The bundle could not be opened.');
     } else if (kind === 'open' || kind === 'loaded') {
-      $('shell').hidden = true;
+      hideShell();
       clearError();
     }
   }
 
+  // The UI module's code, compiled from the page's start (null where that
+  // cannot be done: the single file carries its code inline, and a file://
+  // page cannot fetch): it compiles on the browser's background threads
+  // while this thread waits for the WebGL2 context.
+  const uiCode = singleFile || fileScheme || typeof WebAssembly !== 'object' || typeof WebAssembly.compileStreaming !== 'function'
+    ? Promise.resolve(null)
+    : WebAssembly.compileStreaming(fetch('sitepack-ui.wasm', {credentials: 'same-origin'})).catch(() => null);
+
   async function startUI() {
-    keepWebGLStateQueriesLocal();
+    const compiled = await uiCode;
     const module = {
       canvas: $('canvas'),
       print: (text) => console.log('[ui] ' + text),
@@ -435,6 +520,15 @@
       sitepackTrustedPublishers: () => JSON.stringify(state.publishers || []),
       onAbort: (what) => showError('The reader stopped: ' + what),
     };
+    if (compiled) {
+      // Emscripten's hook for bringing the module's own code: it is
+      // instantiated here, from what compiled meanwhile.
+      module.instantiateWasm = (imports, receiveInstance) => {
+        WebAssembly.instantiate(compiled, imports).then((instance) => receiveInstance(instance, compiled),
+          (e) => showError('The reader failed to start: ' + (e.message || e)));
+        return {};
+      };
+    }
     // The module fetches and compiles its wasm while it streams in
     // (instantiateStreaming), which also lets the browser keep the compiled
     // code for the next visit: no byte-counting fetch of our own here.
@@ -465,9 +559,16 @@
       const blob = new Blob([workerSourceElement.textContent], {type: 'text/javascript'});
       worker = new Worker(URL.createObjectURL(blob));
     } else {
-      worker = new Worker('core-worker.js');
+      // The page's address, so that the Worker starts opening the hosted
+      // bundle (?bundle=, or config.json's) before this thread is free to
+      // tell it (core-worker.js, openEarly).
+      worker = new Worker('core-worker.js', {name: fileScheme ? '' : JSON.stringify({page: location.href})});
     }
     worker.onmessage = (e) => onWorkerMessage(e.data);
+    // The Worker lets go of its files in the private file system at once,
+    // so that the next page (a reload, the reader opened again) finds them
+    // free.
+    window.addEventListener('pagehide', () => worker.postMessage({kind: 'release'}));
     worker.onerror = (e) => {
       showError('The reading core failed: ' + (e.message || 'unknown error'));
       settle('ready', new Error(e.message), true);
@@ -495,6 +596,10 @@
 
   function onWorkerMessage(message) {
     switch (message.kind) {
+      case 'started':
+        log('core-started');
+        settle('started', message);
+        break;
       case 'ready':
         log('core-ready');
         settle('ready', message);
@@ -582,7 +687,7 @@
       hideProgress();
       const ui = await state.uiReady;
       if (!ui) return;
-      $('shell').hidden = true;
+      hideShell();
       $('bar').hidden = false;
       if (source.kind === 'file') setOfflineState('local');
       else setOfflineState(ready.offline ? 'kept' : (ready.offlineSupported ? 'none' : 'unavailable'));
@@ -601,6 +706,9 @@
     if (handle) rememberHandle(handle);
     return openSource({name, displayName: file.name, kind: 'file'}, registerSource({kind: 'source-file', name, file}));
   }
+  // A bundle on the reader's site: its source name is its path and query
+  // (core-worker.js's hostedSource makes the same name when it opens the
+  // bundle before the page asks).
   function openUrl(url) {
     const absolute = new URL(url, location.href);
     if (absolute.origin !== location.origin) {
@@ -762,12 +870,16 @@
     // The core compiles in its Worker and the UI module downloads while this
     // thread checks for WebGL2 (the first context can take a second to make
     // with a software renderer).
+    const workerStarted = new Promise((resolve) => workerWaiters.push({kind: 'started', resolve, reject: resolve}));
     const workerReady = startWorker().catch(() => null);  // the failure is already shown
     for (const message of pendingToWorker.splice(0)) state.worker.postMessage(message);
     const uiScript = typeof createSitepackUI === 'function' ? Promise.resolve() : loadScript('sitepack-ui.js');
-    // One task first: the Worker's start needs this thread, which the WebGL2
-    // check then holds while it waits on the GPU process.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The Worker's start needs this thread for a few tasks, and the WebGL2
+    // check then holds it while the GPU process makes the context (most of
+    // a second with a software renderer in a fresh browser): the check
+    // waits until the Worker runs, so that the core loads and the bundle
+    // opens meanwhile. Never more than a moment, should the Worker be slow.
+    await Promise.race([workerStarted, new Promise((resolve) => setTimeout(resolve, 250))]);
     const missing = missingFeature();
     if (missing) {
       state.worker.terminate();
@@ -788,9 +900,11 @@
       // The service worker's first install downloads the app files again:
       // not while the first page is still being read and drawn.
       await Promise.race([state.firstPageShown, new Promise((resolve) => setTimeout(resolve, 10000))]);
+      checkDeferredShaders();
       await new Promise((resolve) => setTimeout(resolve, 100));
     } else {
       if (!(await workerReady) || !(await state.uiReady)) return;
+      checkDeferredShaders();
       showChooser(true);
       offerReopen();
     }

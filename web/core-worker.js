@@ -41,8 +41,12 @@ const stats = {
   cacheMisses: 0,
   keptBlocksRead: 0,                     // blocks a range source found kept from an earlier visit
   keptBlocksWritten: 0,
+  preparedFor: null,                     // the source whose first answers the core made before the page asked
 };
 let core = null;
+// Before anything else: the page waits for this to make its WebGL2 context,
+// which holds the page's thread (and so this Worker's start) for long.
+self.postMessage({kind: 'started'});
 
 function post(message) { self.postMessage(message); }
 
@@ -96,6 +100,7 @@ function opfsSource(handle, size) {
       return got === length ? out : out.subarray(0, got);
     },
     close() { try { handle.close(); } catch (e) { /* already closed */ } },
+    release() { this.close(); },
   };
 }
 
@@ -180,7 +185,7 @@ async function openBlockStore(name) {
   try {
     const dir = await opfsDirectory();
     const file = await dir.getFileHandle(opfsFileName(name) + '.blocks', {create: true});
-    return blockStore(await file.createSyncAccessHandle());
+    return blockStore(await accessHandle(file));
   } catch (e) {
     return null;  // no private storage here, or another tab reads this bundle
   }
@@ -192,7 +197,8 @@ async function removeBlockStore(name) {
 // Range reads over synchronous XMLHttpRequest: the core's reads are
 // synchronous, and a Worker may block. `store` (or null) keeps the fetched
 // blocks for later visits.
-function rangeSource(name, url, size, store) {
+function rangeSource(name, url, size, keptIn) {
+  let store = keptIn;
   let lastEnd = -1;
   let run = 1;
   function fetchBlocks(first, count) {
@@ -252,6 +258,9 @@ function rangeSource(name, url, size, store) {
     kind: 'range',
     size,
     close() { if (store) store.close(); },
+    // The page goes away: its file of kept blocks is let go at once, for
+    // the next page's Worker.
+    release() { if (store) store.close(); store = null; },
     // Fetches the pages the builder found a reader reads to open the bundle
     // and show its home page ("2-9,23-85,601", the read_first table) all at
     // once, before SQLite asks for them one after the other: two round trips
@@ -383,6 +392,25 @@ const opfsSupported = () => !!(self.navigator && navigator.storage && navigator.
                                self.FileSystemFileHandle && FileSystemFileHandle.prototype.createSyncAccessHandle);
 const opfsFileName = (name) => 'bundle-' + encodeURIComponent(name).replace(/%/g, '_');
 
+// A file of the private file system is one Worker's at a time. The page
+// releases its Worker's files when it goes away (pagehide), but the next
+// page's Worker may still find them busy for a moment (measured: up to
+// 300 ms without the release), so a busy file is asked for again for up to
+// FILE_WAIT_MS. One still busy then is another tab's, which reads the same
+// bundle: this one then reads from the network and keeps nothing.
+const FILE_WAIT_MS = 400;
+async function accessHandle(fileHandle) {
+  const started = performance.now();
+  for (;;) {
+    try {
+      return await fileHandle.createSyncAccessHandle();
+    } catch (e) {
+      if (!e || e.name !== 'NoModificationAllowedError' || performance.now() - started > FILE_WAIT_MS) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
 async function opfsDirectory() {
   const root = await navigator.storage.getDirectory();
   return root.getDirectoryHandle('sitepack', {create: true});
@@ -395,7 +423,7 @@ async function openOfflineCopy(name) {
     const marker = await dir.getFileHandle(opfsFileName(name) + '.done');
     const expected = Number(await (await marker.getFile()).text());
     const fileHandle = await dir.getFileHandle(opfsFileName(name));
-    const access = await fileHandle.createSyncAccessHandle();
+    const access = await accessHandle(fileHandle);
     if (access.getSize() !== expected) { access.close(); return null; }
     return opfsSource(access, expected);
   } catch (e) {
@@ -496,6 +524,11 @@ function sourceRead(name, offset, length, dest) {
 // ---- Messages from the page -------------------------------------------------------
 async function registerUrl(message) {
   const {name, url} = message;
+  if (early && early.name === name && early.url === url) {
+    const registering = early.registering;
+    early = null;
+    return registering;
+  }
   const old = sources.get(name);
   if (old && old.close) old.close();
   cacheDrop(name);
@@ -532,6 +565,67 @@ async function registerUrl(message) {
   return {size: probed.source.size, mode: probed.mode, offline: false};
 }
 
+// ---- Opening before the page asks ------------------------------------------------
+// The page's messages reach this Worker only when the page's thread is free,
+// and that thread is busy for a few hundred milliseconds starting the UI
+// module (WebGL, shaders, fonts). The page therefore names, in the Worker's
+// name, the address it was opened with; the bundle the page is going to
+// open (its ?bundle=, or else the one config.json names) starts opening
+// here at once, and the page's 'source-url' for it takes this registration.
+let early = null;                         // {name, url, registering}
+let pageChoseSource = false;              // a source message came first
+
+// A bundle's source name and address on the reader's site, by the same rule
+// as app.js's openUrl; null for another site.
+function hostedSource(bundle, base) {
+  const absolute = new URL(bundle, base);
+  if (absolute.origin !== new URL(base).origin) return null;
+  return {name: absolute.pathname.replace(/^\//, '') + absolute.search, url: absolute.href};
+}
+
+// The site's config.json (the default bundle, the publishers the reader
+// trusts), or {} when there is none.
+async function siteConfig(page) {
+  try {
+    const response = await fetch(new URL('config.json', page), {cache: 'no-cache'});
+    const config = response.ok ? await response.json() : {};
+    return config && typeof config === 'object' ? config : {};
+  } catch (e) {
+    return {};
+  }
+}
+
+async function openEarly(page) {
+  const asked = new URL(page).searchParams.get('bundle');
+  const config = siteConfig(page);
+  const named = asked || (await config).bundle;
+  const source = typeof named === 'string' && named ? hostedSource(named, page) : null;
+  if (!source || pageChoseSource) return;
+  const registering = registerUrl(source);
+  registering.catch(() => { /* the page's own 'source-url' gets the error */ });
+  early = Object.assign({registering}, source);
+  try { await registering; } catch (e) { return; }
+  // The core then answers what the UI asks first (open, fonts, home page)
+  // while the page's thread is still starting the UI: those answers are
+  // ready when asked for. The trusted publishers are the page's (app.js
+  // loadConfig), or the open's answer would not be the one asked for.
+  const trusted = (await config).publishers;
+  const publishers = Array.isArray(trusted) ? trusted.filter((key) => typeof key === 'string') : [];
+  await new Promise((resolve) => setTimeout(resolve, 0));  // the page hears first that the source is ready
+  if (!core || (pageChoseSource && early)) return;  // the page chose another bundle
+  core.ccall('sitepack_core_prepare', null, ['string', 'string'], [source.name, publishers.join('\n')]);
+  stats.preparedFor = source.name;
+}
+
+function pageAddress() {
+  try {
+    const hint = JSON.parse(self.name || '{}');
+    return typeof hint.page === 'string' ? hint.page : null;
+  } catch (e) {
+    return null;
+  }
+}
+
 const queue = [];
 let busy = false;
 async function pump() {
@@ -543,9 +637,19 @@ async function pump() {
   }
   busy = false;
 }
-self.onmessage = (e) => { queue.push(e.data); pump(); };
+self.onmessage = (e) => {
+  // Not queued: the page is going away, and the next one's Worker waits for
+  // the files this one holds.
+  if (e.data && e.data.kind === 'release') {
+    for (const source of sources.values()) if (source.release) source.release();
+    return;
+  }
+  queue.push(e.data);
+  pump();
+};
 
 async function handle(message) {
+  if (message.kind === 'source-url' || message.kind === 'source-file') pageChoseSource = true;
   switch (message.kind) {
     case 'request':
       await coreReady;
@@ -587,7 +691,11 @@ async function handle(message) {
 }
 
 // ---- Start the core ------------------------------------------------------------------
+// The bundle's first request goes out before the core's script is loaded
+// (importScripts waits for it).
+if (pageAddress()) openEarly(pageAddress());
 const coreReady = (async () => {
+  await new Promise((resolve) => setTimeout(resolve, 0));
   if (typeof createSitepackCore !== 'function') importScripts('sitepack-core.js');
   core = await createSitepackCore({
     sitepackCoreRespond: (text) => post({kind: 'response', text}),

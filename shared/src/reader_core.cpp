@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "sitepack/text_layout.h"
+
 namespace sitepack::reader {
 
 // [SECTION] ReaderCore -------------------------------------------------------
@@ -396,6 +398,40 @@ void CoreThread::run() {
         }
         lock.lock();
     }
+}
+
+void handle_first_requests(ReaderCore& core, const OpenBundleRequest& open,
+                           const std::function<void(const Request&, Response)>& answered) {
+    uint64_t next_id = 1;
+    // Handles one request and hands it on with its answer; true if it was answered ok.
+    auto ask = [&](RequestBody body) {
+        const Request request{next_id++, std::move(body)};
+        Response response = core.handle(request);
+        const bool ok = response.ok;
+        answered(request, std::move(response));
+        return ok;
+    };
+    if (!ask(open)) return;
+    ask(FontsRequest{{"regular", "bold"}});  // a bundle without fonts answers with none
+    const BundleInfo* info = core.info();
+    if (!info || info->home_page_id <= 0) return;
+    // What the next requests need of the home page, read before its answer
+    // is handed on.
+    Response home = core.handle(Request{next_id, PageRequest{"", info->home_page_id, true}});
+    const auto* content = home.ok ? std::get_if<PageContent>(&home.payload) : nullptr;
+    std::vector<std::string> faces;
+    std::string address;
+    if (content && content->document) {
+        // The header's meta line is the date and the author: digits and
+        // names, in the faces of the author's name.
+        for (std::string& face : layout::faces_used(*content->document, content->page.title, content->page.author).names())
+            if (face != "regular" && face != "bold") faces.push_back(std::move(face));
+        address = content->page.url;
+    }
+    answered(Request{next_id++, PageRequest{"", info->home_page_id, true}}, std::move(home));
+    if (address.empty()) return;
+    if (!faces.empty()) ask(FontsRequest{std::move(faces)});
+    ask(PageRequest{address, 0, true});
 }
 
 }  // namespace sitepack::reader

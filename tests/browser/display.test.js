@@ -1,7 +1,7 @@
 // The reader as a web page: the canvas fills the window at any
 // devicePixelRatio and follows resizes; copying (a mouse selection too)
 // reaches the clipboard; the page's Content-Security-Policy holds with no
-// violation.
+// violation; a WebGL2 that cannot prepare the drawing says so.
 'use strict';
 
 const {test, before, after} = require('node:test');
@@ -53,6 +53,31 @@ for (const ratio of [1, 1.5, 2]) {
     }
   });
 }
+
+test('display: a WebGL2 that cannot link the reader\'s shaders gives a message, not a blank page', async () => {
+  // The shell answers "linked" while the reader starts and checks for real
+  // once the first page is shown (web/app.js, deferShaderChecks). A driver
+  // that fails to link is stood in for by this page's WebGL2 saying so.
+  const context = await lib.launch();
+  try {
+    await context.addInitScript(() => {
+      const proto = WebGL2RenderingContext.prototype;
+      const realStatus = proto.getProgramParameter;
+      proto.getProgramParameter = function (program, name) {
+        return name === 0x8B82 /* LINK_STATUS */ ? false : realStatus.call(this, program, name);
+      };
+      proto.getProgramInfoLog = () => 'simulated driver failure';
+    });
+    const page = await context.newPage();
+    lib.watchConsole(page);
+    await page.goto(server.url + 'index.html?bundle=bundles/lfnkr.sitepack');
+    await page.waitForSelector('#shell-error:not([hidden])', {timeout: 60000});
+    assert.match(await page.locator('#shell-error').textContent(), /WebGL2 cannot prepare the reader's drawing \(simulated driver failure\)/);
+    await lib.screenshot(page, 'display-shaders-fail');
+  } finally {
+    await context.closeAll();
+  }
+});
 
 test('display: text the reader copies reaches the system clipboard', async () => {
   const context = await lib.launch();

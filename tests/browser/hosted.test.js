@@ -213,7 +213,9 @@ test('hosted: a second visit reads the blocks kept from the first; a rebuilt bun
     await lib.waitForUI(page);
     const state = await lib.waitForDump(page, (d) => d.bundle_state === 'open' && lib.pagePath(d.url) === lib.pagePath(lib.POST) &&
                                           wanted(d), what);
-    state.requests = (await page.evaluate(() => window.sitepackShell.requestWorkerStats())).requests;
+    const stats = await page.evaluate(() => window.sitepackShell.requestWorkerStats());
+    state.requests = stats.requests;
+    state.preparedFor = stats.preparedFor;
     await page.close();
     return state;
   };
@@ -231,6 +233,9 @@ test('hosted: a second visit reads the blocks kept from the first; a rebuilt bun
     const ahead = first.requests.filter((r) => r.ahead);
     assert.ok(ahead.length >= 1 && ahead.every((r) => r.status === 206), JSON.stringify(first.requests));
     assert.equal(againRequests, 1, `the second visit made ${againRequests} requests`);
+    // The Worker opened the bundle named in the address before the page
+    // asked, and had the core answer the UI's first requests meanwhile.
+    assert.equal(first.preparedFor, 'kept/site.sitepack');
 
     // The bundle is rebuilt under the same name, with this page damaged: the
     // reader must read the new file, not show the page from the kept blocks.

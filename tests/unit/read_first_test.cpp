@@ -77,6 +77,27 @@ TEST_CASE("a built bundle names the pages a reader reads to show its home page, 
     CHECK(previous_last * 4096 <= opened->info().file_size);
 }
 
+TEST_CASE("a returning reader's lookup of the home page by its address is among the pages read first") {
+    // The reader resumes where it left off by address (after a first visit,
+    // the home page): without the address index's pages in the list, that
+    // second visit waits for them one request after another.
+    const std::string& bundle = test::sample_bundle();
+    Result<build::PageRanges> read_now = build::pages_read_first(bundle);
+    REQUIRE_MESSAGE(read_now, read_now.error().message);
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(bundle.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* statement = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db,
+                               "SELECT m.name FROM sqlite_master m, pragma_index_info(m.name) i "
+                               "WHERE m.type = 'index' AND m.tbl_name = 'pages' AND i.name = 'url'",
+                               -1, &statement, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(statement) == SQLITE_ROW);
+    const std::string address_index = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    CHECK(lists_page(read_now.value(), page_of_table(bundle, address_index.c_str())));
+}
+
 TEST_CASE("signing records the pages again: the signature, read at open, is among them") {
     const std::string bundle = copy_of_sample("read-first-signed.sitepack");
     Result<signing::SecretKey> key = signing::generate_key("Read First Publisher");

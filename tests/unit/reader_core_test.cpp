@@ -131,6 +131,51 @@ TEST_CASE("opening a text file gives not_a_bundle and the bundle open before sta
     CHECK(ask(core, PageRequest{kLetterPath}).ok);
 }
 
+TEST_CASE("the UI's first requests open the bundle, bring its faces and its home page, by id and by address") {
+    // What a reader sees first, answered before the UI asks (the browser) and
+    // recorded by the builder (read_first): the same answers it would get.
+    ReaderCore core;
+    std::vector<Request> asked;
+    std::vector<Response> answers;
+    handle_first_requests(core, OpenBundleRequest{sample_bundle()}, [&](const Request& request, Response response) {
+        asked.push_back(request);
+        answers.push_back(std::move(response));
+    });
+    REQUIRE(asked.size() >= 4);
+    for (size_t i = 0; i < asked.size(); ++i) {
+        CHECK(asked[i].id == i + 1);
+        CHECK(answers[i].id == asked[i].id);
+        CHECK_MESSAGE(answers[i].ok, answers[i].error_message);
+    }
+    CHECK(asked[0].type() == RequestType::open_bundle);
+    REQUIRE(asked[1].type() == RequestType::fonts);
+    CHECK(std::get<FontsRequest>(asked[1].body).faces == std::vector<std::string>{"regular", "bold"});
+    const auto* fonts = answers[1].get<FontList>();
+    REQUIRE(fonts);
+    CHECK(fonts->fonts.size() == 2);  // the sample bundle embeds its faces
+    const auto* home = answers[2].get<PageContent>();
+    const auto* again = answers.back().get<PageContent>();
+    REQUIRE(home);
+    REQUIRE(again);
+    CHECK(home->page.id == core.info()->home_page_id);
+    CHECK(std::get<PageRequest>(asked.back().body).url_or_path == home->page.url);
+    CHECK(again->page.id == home->page.id);
+    CHECK(again->page.title == home->page.title);
+}
+
+TEST_CASE("the UI's first requests stop at an open that fails, which is answered with its reason") {
+    fs::path text = scratch() / "not-a-bundle.txt";
+    std::ofstream(text) << "plain text\n";
+    ReaderCore core;
+    std::vector<Response> answers;
+    handle_first_requests(core, OpenBundleRequest{text.string()}, [&](const Request&, Response response) {
+        answers.push_back(std::move(response));
+    });
+    REQUIRE(answers.size() == 1);
+    CHECK(answers[0].error_code == ErrorCode::not_a_bundle);
+    CHECK(contains(answers[0].error_message, text.string()));
+}
+
 // --- pages --------------------------------------------------------------------------
 
 TEST_CASE("a page asked for by its path comes with its title, body, categories and tags") {

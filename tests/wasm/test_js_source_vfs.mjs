@@ -143,5 +143,29 @@ const broken = ask('search', {query: 'zzzz' + word, offset: 0, limit: 10});
 failReads = false;
 check(broken.ok || broken.error_message.length > 0, 'a failing source gave neither results nor a message');
 
+// 5. Answers prepared ahead (the Worker has the core answer the UI's first
+//    requests while the page is still starting the UI): the same requests
+//    are then answered at once, without reading the bundle, with what a
+//    core that had not prepared answers.
+const firstAsked = (home, address) => [['open_bundle', {path: name}], ['fonts', {faces: ['regular', 'bold']}],
+                                       ['page', {page_id: home}], ['page', {url_or_path: address}]];
+const reopened = ask('open_bundle', {path: name});
+const home = reopened.payload.home_page_id;
+check(home > 0, 'the sample bundle has no home page');
+const address = ask('page', {page_id: home}).payload.page.url;
+const unprepared = firstAsked(home, address).map(([type, params]) => ask(type, params));
+const answersBefore = responses.length;
+core.ccall('sitepack_core_prepare', null, ['string', 'string'], [name, '']);
+check(responses.length === answersBefore, 'preparing answered the page by itself');
+const readsBefore = reads.length;
+const prepared = firstAsked(home, address).map(([type, params]) => ask(type, params));
+check(reads.length === readsBefore, `prepared answers read the bundle again (${reads.length - readsBefore} reads)`);
+const withoutId = (answer) => JSON.stringify(Object.assign({}, answer, {id: 0}));
+prepared.forEach((answer, i) => check(withoutId(answer) === withoutId(unprepared[i]),
+                                      `the prepared answer to ${firstAsked(home, address)[i][0]} differs from the core's own`));
+// An open the core did not prepare (other trusted keys) is opened anew.
+const other = ask('open_bundle', {path: name, trusted_publishers: ['not-a-key']});
+check(other.ok && reads.length > readsBefore, 'an open with other trusted publishers was answered from the prepared one');
+
 console.log(`ok: ${checks} checks; open read ${afterOpen} B, open+page+search ${afterSearch} B of ${size} B ` +
             `(${(100 * afterSearch / size).toFixed(1)}%), largest read ${largest} B`);

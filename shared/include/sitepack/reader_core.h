@@ -78,6 +78,19 @@ private:
     std::unique_ptr<State> state_;
 };
 
+// The requests the reader's UI makes first on opening a bundle
+// (shared/ui/reader_app.cpp), in its order: `open`; the regular and bold
+// faces (the toolbar's and every title's); the home page; the other faces
+// its text is drawn with (layout::faces_used); the home page again by its
+// address, as a returning reader's UI resumes there. Each is handled by
+// `core` in turn (ids 1, 2, ...) and handed to `answered` with its
+// response. Stops after an open that fails, and after the faces when the
+// bundle has no home page or it cannot be read. The builder records the
+// pages these read (bundle/read_first.h); the browser's core answers them
+// ahead while the page is busy starting (wasm/core_worker.cpp).
+void handle_first_requests(ReaderCore& core, const OpenBundleRequest& open,
+                           const std::function<void(const Request&, Response)>& answered);
+
 // A ReaderCore on its own thread, with a queue of requests in and a list of
 // responses out. All methods may be called from any thread.
 class CoreThread {
