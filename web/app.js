@@ -215,6 +215,18 @@
     const failure = shaderChecks.check();
     if (failure) showFatalError(failure);
   }
+  // Resolves once the first page (or a failure) is shown and the UI has
+  // nothing left to do for it (at most 10 s): what can wait for the first
+  // page waits until then. The real shader answers wait for the GPU process
+  // to finish all the drawing sent before (80 ms, measured), and the service
+  // worker's first install downloads the reader's files again.
+  async function firstPageDone() {
+    const deadline = performance.now() + 10000;
+    await Promise.race([state.firstPageShown, new Promise((resolve) => setTimeout(resolve, 10000))]);
+    while (performance.now() < deadline && state.ui && state.ui._sitepack_ui_idle && state.ui._sitepack_ui_idle() !== 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 
   // ---- What the browser must have ------------------------------------------
   function missingFeature() {
@@ -897,11 +909,8 @@
     if (bundle) {
       // The Worker takes the source while its core still compiles.
       await openUrl(bundle);
-      // The service worker's first install downloads the app files again:
-      // not while the first page is still being read and drawn.
-      await Promise.race([state.firstPageShown, new Promise((resolve) => setTimeout(resolve, 10000))]);
+      await firstPageDone();
       checkDeferredShaders();
-      await new Promise((resolve) => setTimeout(resolve, 100));
     } else {
       if (!(await workerReady) || !(await state.uiReady)) return;
       checkDeferredShaders();
