@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -43,25 +44,32 @@ std::string request_key(reader::Request request) {
     return reader::to_json_text(request);
 }
 
-// Answers made by sitepack_core_prepare before the page asked, each taken
-// by the first request of the same text (id aside). They hold only while the
-// bundle they were made from stays open.
-std::vector<std::pair<std::string, reader::Response>>& prepared_answers() {
-    static std::vector<std::pair<std::string, reader::Response>> answers;
+// Answers made by sitepack_core_prepare before the page asked, as the JSON
+// text sent (made then too: a first serialisation also compiles its code,
+// 20-30 ms in the browser), each taken by the first request of the same
+// text (id aside). They hold only while the bundle they were made from
+// stays open.
+struct PreparedAnswer {
+    std::string request_key;
+    std::string text;  // the response with id 0: it starts with kIdZero
+};
+constexpr std::string_view kIdZero = "{\"id\":0,";
+std::vector<PreparedAnswer>& prepared_answers() {
+    static std::vector<PreparedAnswer> answers;
     return answers;
 }
 
-// The prepared answer to `request` (taken out of the list), if any. An open
-// request without one replaces the bundle the others were made from.
-std::optional<reader::Response> take_prepared(const reader::Request& request) {
+// The prepared answer to `request` (taken out of the list, with the
+// request's id), if any. An open request without one replaces the bundle
+// the others were made from.
+std::optional<std::string> take_prepared(const reader::Request& request) {
     auto& answers = prepared_answers();
     const std::string key = request_key(request);
     for (auto it = answers.begin(); it != answers.end(); ++it) {
-        if (it->first != key) continue;
-        reader::Response answer = std::move(it->second);
+        if (it->request_key != key) continue;
+        std::string text = std::move(it->text);
         answers.erase(it);
-        answer.id = request.id;
-        return answer;
+        return text.replace(0, kIdZero.size(), "{\"id\":" + std::to_string(request.id) + ",");
     }
     if (request.type() == reader::RequestType::open_bundle) answers.clear();
     return std::nullopt;
@@ -80,8 +88,8 @@ EMSCRIPTEN_KEEPALIVE void sitepack_core_handle(const char* json_text) {
         respond(reader::Response::failure(0, reader::RequestType::bundle_info, request.error()));
         return;
     }
-    if (std::optional<reader::Response> answer = take_prepared(request.value())) {
-        respond(*answer);
+    if (std::optional<std::string> answer = take_prepared(request.value())) {
+        js_core_respond(answer->c_str());
         return;
     }
     reader::HandleContext context;
@@ -105,7 +113,9 @@ EMSCRIPTEN_KEEPALIVE void sitepack_core_prepare(const char* name, const char* pu
     }
     prepared_answers().clear();
     reader::handle_first_requests(core(), open, [](const reader::Request& request, reader::Response response) {
-        prepared_answers().emplace_back(request_key(request), std::move(response));
+        response.id = 0;
+        std::string text = reader::to_json_text(response);
+        if (text.compare(0, kIdZero.size(), kIdZero) == 0) prepared_answers().push_back({request_key(request), std::move(text)});
     });
 }
 
