@@ -125,12 +125,14 @@ void follow_window_size(Web& w) {
 }
 
 void report_status(Web& w) {
-    // The shell's bundle state (loaded, failed) from the dump's fields.
-    reader::Json dump = reader::Json::parse(w.app->dump_json(), nullptr, false);
-    if (dump.is_discarded()) return;
+    // The shell's bundle state (loaded, failed), told when it changes.
+    const ui::ReaderApp::BundleStatus now = w.app->bundle_status();
     reader::Json status = reader::Json::object();
-    for (const char* key : {"bundle_state", "bundle_error", "bundle", "url", "title"})
-        if (dump.contains(key)) status[key] = dump[key];
+    status["bundle_state"] = now.bundle_state;
+    status["bundle_error"] = now.bundle_error;
+    status["bundle"] = now.bundle;
+    status["url"] = now.url;
+    status["title"] = now.title;
     std::string text = status.dump(-1, ' ', false, reader::Json::error_handler_t::replace);
     if (text == w.last_status) return;
     w.last_status = text;

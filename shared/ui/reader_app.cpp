@@ -745,6 +745,13 @@ Status ReaderApp::script_find(const std::string& text) {
     return {};
 }
 
+ReaderApp::BundleStatus ReaderApp::bundle_status() const {
+    const Impl& s = *impl_;
+    const char* state = s.bundle_state == BundleState::open ? "open" : s.bundle_state == BundleState::failed ? "failed"
+                      : s.bundle_state == BundleState::opening ? "opening" : "none";
+    return {s.bundle_path, state, s.bundle_error, s.current.url, s.current.title};
+}
+
 std::string ReaderApp::dump_json() const {
     const Impl& s = *impl_;
     std::string out = "{\n";
@@ -754,11 +761,10 @@ std::string ReaderApp::dump_json() const {
         for (size_t i = 0; i < values.size(); ++i) out += (i ? ", \"" : "\"") + json_escape(values[i]) + "\"";
         out += "],\n";
     };
-    const char* state = s.bundle_state == BundleState::open ? "open" : s.bundle_state == BundleState::failed ? "failed"
-                      : s.bundle_state == BundleState::opening ? "opening" : "none";
-    field("bundle", s.bundle_path);
-    field("bundle_state", state);
-    field("bundle_error", s.bundle_error);
+    const BundleStatus status = bundle_status();
+    field("bundle", status.bundle);
+    field("bundle_state", status.bundle_state);
+    field("bundle_error", status.bundle_error);
     field("screen", s.screen == Screen::chooser ? "chooser" : "page");
     field("url", s.current.url);
     field("title", s.current.title);

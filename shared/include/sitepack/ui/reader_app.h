@@ -86,6 +86,16 @@ public:
     // The visible state as JSON: URL, title, headings and links on screen,
     // search results, messages, fonts.
     std::string dump_json() const;
+    // The part of it a shell shows (the browser page's panel and title),
+    // cheap enough to ask each frame: dump_json lists the page's headings
+    // and links.
+    struct BundleStatus {
+        std::string bundle;        // the path or source name opened
+        std::string bundle_state;  // "none", "opening", "open" or "failed"
+        std::string bundle_error;
+        std::string url, title;    // the page shown
+    };
+    BundleStatus bundle_status() const;
 
 private:
     struct Impl;

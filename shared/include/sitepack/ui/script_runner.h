@@ -56,7 +56,6 @@ private:
     bool settling_ = true;  // first wait for the bundle to open
     int settle_frames_ = 0;
     int waited_frames_ = 0;
-    bool waiting_platform_ = false;
     std::string platform_error_;
     std::vector<FileWrite> writes_;
     std::vector<ScriptAction> pointer_moves_;  // a drag in progress: one a frame
