@@ -417,7 +417,8 @@ void handle_first_requests(ReaderCore& core, const OpenBundleRequest& open,
     if (!info || info->home_page_id <= 0) return;
     // What the next requests need of the home page, read before its answer
     // is handed on.
-    Response home = core.handle(Request{next_id, PageRequest{"", info->home_page_id, true}});
+    const Request home_request{next_id++, PageRequest{"", info->home_page_id, true}};
+    Response home = core.handle(home_request);
     const auto* content = home.ok ? std::get_if<PageContent>(&home.payload) : nullptr;
     std::vector<std::string> faces;
     std::string address;
@@ -428,7 +429,7 @@ void handle_first_requests(ReaderCore& core, const OpenBundleRequest& open,
             if (face != "regular" && face != "bold") faces.push_back(std::move(face));
         address = content->page.url;
     }
-    answered(Request{next_id++, PageRequest{"", info->home_page_id, true}}, std::move(home));
+    answered(home_request, std::move(home));
     if (address.empty()) return;
     if (!faces.empty()) ask(FontsRequest{std::move(faces)});
     ask(PageRequest{address, 0, true});
