@@ -139,6 +139,28 @@ void report_status(Web& w) {
     js_status(text.c_str());
 }
 
+// New glyphs reach the font texture in one upload per texture per frame:
+// the box around all of the frame's new glyphs, read from ImGui's copy
+// with a row length. ImGui's backend makes one WebGL call per glyph (the
+// home page: about 200), and each is a command the GPU process carries
+// out on its own, on the same thread that draws the page. The box's other
+// pixels are the texture's own, already uploaded, so sending them again
+// changes nothing. The backend then sees the texture up to date.
+void upload_new_glyphs(ImDrawData* draw_data) {
+    if (!draw_data->Textures) return;
+    for (ImTextureData* texture : *draw_data->Textures) {
+        if (texture->Status != ImTextureStatus_WantUpdates || texture->Updates.Size < 2) continue;
+        const ImTextureRect& box = texture->UpdateRect;
+        glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(texture->GetTexID()));
+        glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+        glPixelStorei(GL_UNPACK_ROW_LENGTH, texture->Width);
+        glTexSubImage2D(GL_TEXTURE_2D, 0, box.x, box.y, box.w, box.h, GL_RGBA, GL_UNSIGNED_BYTE,
+                        texture->GetPixelsAt(box.x, box.y));
+        glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+        texture->SetStatus(ImTextureStatus_OK);
+    }
+}
+
 void frame() {
     Web& w = *web_state;
     follow_window_size(w);
@@ -156,6 +178,7 @@ void frame() {
     ImGui::NewFrame();
     w.animating = w.app->frame();
     ImGui::Render();
+    upload_new_glyphs(ImGui::GetDrawData());
     glViewport(0, 0, w.pixel_width, w.pixel_height);
     glClearColor(0.5f, 0.5f, 0.5f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
