@@ -81,6 +81,11 @@ Response Response::cancellation(uint64_t id, RequestType type, std::string why) 
 }
 
 // [SECTION] Base64 -----------------------------------------------------------
+// Fonts, images and documents cross between the core and the UI as base64
+// (hundreds of KB when a bundle opens). Both directions write into a buffer
+// sized once, not character by character: in the browser the first use of
+// this code runs as the baseline compiler makes it, where each append is a
+// call.
 namespace {
 constexpr char kBase64Alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -95,25 +100,24 @@ int base64_value(char c) {
 }  // namespace
 
 std::string base64_encode(std::string_view bytes) {
-    std::string text;
-    text.reserve((bytes.size() + 2) / 3 * 4);
+    std::string text((bytes.size() + 2) / 3 * 4, '=');
+    const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
+    char* out = text.data();
     size_t i = 0;
-    for (; i + 3 <= bytes.size(); i += 3) {
-        uint32_t chunk = static_cast<uint8_t>(bytes[i]) << 16 | static_cast<uint8_t>(bytes[i + 1]) << 8 |
-                         static_cast<uint8_t>(bytes[i + 2]);
-        text += kBase64Alphabet[chunk >> 18 & 63];
-        text += kBase64Alphabet[chunk >> 12 & 63];
-        text += kBase64Alphabet[chunk >> 6 & 63];
-        text += kBase64Alphabet[chunk & 63];
+    for (; i + 3 <= bytes.size(); i += 3, out += 4) {
+        const uint32_t chunk = uint32_t{in[i]} << 16 | uint32_t{in[i + 1]} << 8 | in[i + 2];
+        out[0] = kBase64Alphabet[chunk >> 18 & 63];
+        out[1] = kBase64Alphabet[chunk >> 12 & 63];
+        out[2] = kBase64Alphabet[chunk >> 6 & 63];
+        out[3] = kBase64Alphabet[chunk & 63];
     }
-    size_t rest = bytes.size() - i;
-    if (rest > 0) {
-        uint32_t chunk = static_cast<uint32_t>(static_cast<uint8_t>(bytes[i])) << 16;
-        if (rest == 2) chunk |= static_cast<uint32_t>(static_cast<uint8_t>(bytes[i + 1])) << 8;
-        text += kBase64Alphabet[chunk >> 18 & 63];
-        text += kBase64Alphabet[chunk >> 12 & 63];
-        text += rest == 2 ? kBase64Alphabet[chunk >> 6 & 63] : '=';
-        text += '=';
+    const size_t rest = bytes.size() - i;
+    if (rest > 0) {  // the '=' padding is already in place
+        uint32_t chunk = uint32_t{in[i]} << 16;
+        if (rest == 2) chunk |= uint32_t{in[i + 1]} << 8;
+        out[0] = kBase64Alphabet[chunk >> 18 & 63];
+        out[1] = kBase64Alphabet[chunk >> 12 & 63];
+        if (rest == 2) out[2] = kBase64Alphabet[chunk >> 6 & 63];
     }
     return text;
 }
@@ -122,25 +126,26 @@ Result<std::string> base64_decode(std::string_view text) {
     if (text.size() % 4 != 0)
         return Error{ErrorCode::invalid_argument,
                      "base64 text of " + std::to_string(text.size()) + " characters (not a multiple of 4)"};
-    std::string bytes;
-    bytes.reserve(text.size() / 4 * 3);
+    const size_t padding = text.empty() ? 0 : (text.back() == '=') + (text.size() >= 2 && text[text.size() - 2] == '=' && text.back() == '=');
+    std::string bytes(text.size() / 4 * 3 - padding, '\0');
+    char* out = bytes.data();
     for (size_t i = 0; i < text.size(); i += 4) {
-        bool last = i + 4 == text.size();
-        int padding = last ? (text[i + 3] == '=') + (text[i + 2] == '=' && text[i + 3] == '=') : 0;
+        const bool last = i + 4 == text.size();
+        const size_t pad_here = last ? padding : 0;
         uint32_t chunk = 0;
-        for (int j = 0; j < 4; ++j) {
-            if (j >= 4 - padding) {
+        for (size_t j = 0; j < 4; ++j) {
+            if (j >= 4 - pad_here) {
                 chunk <<= 6;
                 continue;
             }
-            int value = base64_value(text[i + j]);
+            const int value = base64_value(text[i + j]);
             if (value < 0)
                 return Error{ErrorCode::invalid_argument, "base64 text has an invalid character at " + std::to_string(i + j)};
             chunk = chunk << 6 | static_cast<uint32_t>(value);
         }
-        bytes += static_cast<char>(chunk >> 16 & 0xFF);
-        if (padding < 2) bytes += static_cast<char>(chunk >> 8 & 0xFF);
-        if (padding < 1) bytes += static_cast<char>(chunk & 0xFF);
+        *out++ = static_cast<char>(chunk >> 16 & 0xFF);
+        if (pad_here < 2) *out++ = static_cast<char>(chunk >> 8 & 0xFF);
+        if (pad_here < 1) *out++ = static_cast<char>(chunk & 0xFF);
     }
     return bytes;
 }
