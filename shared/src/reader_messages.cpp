@@ -126,7 +126,9 @@ Result<std::string> base64_decode(std::string_view text) {
     if (text.size() % 4 != 0)
         return Error{ErrorCode::invalid_argument,
                      "base64 text of " + std::to_string(text.size()) + " characters (not a multiple of 4)"};
-    const size_t padding = text.empty() ? 0 : (text.back() == '=') + (text.size() >= 2 && text[text.size() - 2] == '=' && text.back() == '=');
+    // '=' pads the last group only: one or two of them.
+    size_t padding = 0;
+    if (!text.empty() && text.back() == '=') padding = text[text.size() - 2] == '=' ? 2 : 1;
     std::string bytes(text.size() / 4 * 3 - padding, '\0');
     char* out = bytes.data();
     for (size_t i = 0; i < text.size(); i += 4) {
