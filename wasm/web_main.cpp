@@ -71,7 +71,7 @@ struct Web {
     std::string clipboard;       // what we copied last (ImGui's paste reads it)
     bool text_input = false;
     ImVec2 text_input_at;
-    std::string last_status;
+    ui::ReaderApp::BundleStatus last_status;  // as last told to the shell
 };
 
 Web* web_state = nullptr;
@@ -126,17 +126,16 @@ void follow_window_size(Web& w) {
 
 void report_status(Web& w) {
     // The shell's bundle state (loaded, failed), told when it changes.
-    const ui::ReaderApp::BundleStatus now = w.app->bundle_status();
+    ui::ReaderApp::BundleStatus now = w.app->bundle_status();
+    if (now == w.last_status) return;
     reader::Json status = reader::Json::object();
     status["bundle_state"] = now.bundle_state;
     status["bundle_error"] = now.bundle_error;
     status["bundle"] = now.bundle;
     status["url"] = now.url;
     status["title"] = now.title;
-    std::string text = status.dump(-1, ' ', false, reader::Json::error_handler_t::replace);
-    if (text == w.last_status) return;
-    w.last_status = text;
-    js_status(text.c_str());
+    w.last_status = std::move(now);
+    js_status(status.dump(-1, ' ', false, reader::Json::error_handler_t::replace).c_str());
 }
 
 // New glyphs reach the font texture in one upload per texture per frame:

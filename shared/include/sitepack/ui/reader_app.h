@@ -94,6 +94,10 @@ public:
         std::string bundle_state;  // "none", "opening", "open" or "failed"
         std::string bundle_error;
         std::string url, title;    // the page shown
+        bool operator==(const BundleStatus& other) const {
+            return bundle == other.bundle && bundle_state == other.bundle_state &&
+                   bundle_error == other.bundle_error && url == other.url && title == other.title;
+        }
     };
     BundleStatus bundle_status() const;
 
