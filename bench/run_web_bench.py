@@ -12,7 +12,8 @@
      profile each run: no HTTP cache, no service worker; the browser already
      running, its GPU process started by another page, as a reader's is)
      and warm (the same profile's next visit); also cold in a browser just
-     started, whose GPU process starts with the reader's page (reference).
+     started, whose GPU process starts with the reader's page, and cold and
+     warm with V8's optimising tier switched off by a flag (references).
      Against the native reader's start-up measured
      in the same run by bench/run_reader_bench.py's method (the whole
      `xvfb-run ... sitepack-reader --script` process, minus `xvfb-run true`).
@@ -62,6 +63,9 @@ GOAL_GZIP = 700 * 1024
 # from bench/run_reader_bench.py's queries.
 SEARCH_QUERIES = [("refugees", "common word"), ("wakayama", "less common word")]
 SLOW_LINK_MS = 100
+# V8's budget of "bytes executed" before a wasm function is recompiled with
+# its optimising tier (1,800,000 by default): this one is never spent.
+NO_TIER_UP_BUDGET = 2_000_000_000
 SHIPPED = ["sitepack-ui.wasm", "sitepack-ui.js", "sitepack-core.wasm", "sitepack-core.js", "index.html", "app.js",
            "core-worker.js", "style.css", "sw.js", "manifest.webmanifest"]
 
@@ -78,8 +82,9 @@ const job = JSON.parse(process.argv[2]);
 
 async function persistent() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sitepack-bench-chromium-'));
+  const args = job.jsFlags ? FLAGS.concat(['--js-flags=' + job.jsFlags]) : FLAGS;
   const context = await chromium.launchPersistentContext(dir, {executablePath: '/usr/bin/chromium', headless: true,
-    args: FLAGS, viewport: {width: 1280, height: 800}});
+    args, viewport: {width: 1280, height: 800}});
   context.done = async () => { await context.close(); fs.rmSync(dir, {recursive: true, force: true}); };
   return context;
 }
@@ -403,6 +408,21 @@ def main():
             rows.append(("   warm, the Worker's synchronous range requests until the home page is idle (median): how many; "
                          "time spent waiting for them (local server on this loaded machine)",
                          f"{phase['ranges']:.0f}; {phase['rangeMs']:.0f} ms", "—", "—", "", ""))
+            # The same visits with V8's optimising compiler kept out of the
+            # way, a switch no page can set: V8 recompiles hot wasm functions
+            # in the background (SQLite's interpreter and parser, a few
+            # hundred ms each), and on a machine with two cores that work
+            # competes with the page, the GPU process and the Worker. This
+            # row tells how much of the start-up it costs on this machine.
+            log(f"start-up in Chromium with V8's optimising tier off, {runs_fresh} cold + warm visits in a running browser")
+            untiered = driver({"kind": "startup", "url": url, "runs": runs_fresh, "browserRunning": True,
+                               "jsFlags": f"--wasm-tiering-budget={NO_TIER_UP_BUDGET}"})
+            for label, key in (("cold", "cold"), ("warm", "warm")):
+                value = statistics.median(untiered[key])
+                rows.append((f"   {label}, V8 never recompiling wasm with its optimising tier (`--js-flags=--wasm-tiering-budget="
+                             f"{NO_TIER_UP_BUDGET}`, a diagnostic no page can set), median of {runs_fresh} "
+                             f"(every run: {', '.join(ms(v) for v in untiered[key])})",
+                             ms(value), ms(native_net), f"{value / native_net:.2f}", "(reference)", "—"))
             # The same on a slow link: every answer waits SLOW_LINK_MS, as on a
             # mobile or satellite connection, where the number of requests
             # made one after the other decides the wait.
