@@ -412,14 +412,14 @@ def main():
             # way, a switch no page can set: V8 recompiles hot wasm functions
             # in the background (SQLite's interpreter and parser, a few
             # hundred ms each), and on a machine with two cores that work
-            # competes with the page, the GPU process and the Worker. This
-            # row tells how much of the start-up it costs on this machine.
+            # competes with the page, the GPU process and the Worker. These
+            # rows tell how much of the start-up it costs on this machine.
             log(f"start-up in Chromium with V8's optimising tier off, {runs_fresh} cold + warm visits in a running browser")
             untiered = driver({"kind": "startup", "url": url, "runs": runs_fresh, "browserRunning": True,
                                "jsFlags": f"--wasm-tiering-budget={NO_TIER_UP_BUDGET}"})
-            for label, key in (("cold", "cold"), ("warm", "warm")):
+            for key in ("cold", "warm"):
                 value = statistics.median(untiered[key])
-                rows.append((f"   {label}, V8 never recompiling wasm with its optimising tier (`--js-flags=--wasm-tiering-budget="
+                rows.append((f"   {key}, V8 never recompiling wasm with its optimising tier (`--js-flags=--wasm-tiering-budget="
                              f"{NO_TIER_UP_BUDGET}`, a diagnostic no page can set), median of {runs_fresh} "
                              f"(every run: {', '.join(ms(v) for v in untiered[key])})",
                              ms(value), ms(native_net), f"{value / native_net:.2f}", "(reference)", "—"))
