@@ -94,9 +94,9 @@ target_link_libraries(sp_imgui_web_backends PUBLIC sp_imgui)
 # size units always inlined (its default is 2): the many one-line C++
 # helpers disappear into their callers. That leaves 18% fewer functions in
 # the UI module and 13% fewer in the core, and 3.5 KB less to download in
-# gzip -9. V8 compiles each function on its first call, one compile at a
-# time: 1,178 and 1,028 before the first page instead of 1,508 and 1,250
-# (traced; the time they take moved within this machine's noise).
+# gzip -9. V8 compiles each function on its first call, each in a compile
+# of its own: 1,178 and 1,028 of them before the first page instead of
+# 1,508 and 1,250 (traced; their time moved within this machine's noise).
 set(sitepack_web_link -Oz -flto -mnontrapping-fptoint -msign-ext
     -sBINARYEN_EXTRA_PASSES=--always-inline-max-function-size=6,-Oz,--converge
     --closure 1 "--closure-args=--externs=${PROJECT_SOURCE_DIR}/wasm/closure-externs.js"
