@@ -41,6 +41,7 @@ import datetime
 import gzip
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -86,8 +87,26 @@ async function persistent() {
   const context = await chromium.launchPersistentContext(dir, {executablePath: '/usr/bin/chromium', headless: true,
     args, viewport: {width: 1280, height: 800}});
   context.done = async () => { await context.close(); fs.rmSync(dir, {recursive: true, force: true}); };
+  context.profileDir = dir;
   return context;
 }
+// CPU time (user + system, ms) used so far by the processes of the browser
+// whose profile is `dir`, by process type (Linux /proc; clock ticks of 10 ms).
+function cpuMs(dir) {
+  const byType = {};
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const command = fs.readFileSync('/proc/' + pid + '/cmdline', 'utf8');
+      if (!command.includes(dir)) continue;
+      const type = (/--type=([a-z-]+)/.exec(command) || [null, 'browser'])[1];
+      const fields = fs.readFileSync('/proc/' + pid + '/stat', 'utf8').split(') ')[1].split(' ');
+      byType[type] = (byType[type] || 0) + (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch (e) { /* the process ended */ }
+  }
+  return byType;
+}
+const cpuSpent = (before, after) => Object.fromEntries(Object.entries(after).map(([type, ms]) => [type, ms - (before[type] || 0)]));
+const sum = (byType) => Object.values(byType).reduce((a, b) => a + b, 0);
 // Navigation start -> the first animation frame in which the reader shows an
 // open bundle's page with nothing pending (checked every frame). The UI's
 // dump (20 ms on the page's thread, which it would take from the start it
@@ -133,7 +152,9 @@ async function startup() {
     await page.evaluate(() => navigator.serviceWorker.ready);
     await page.close();
     const again = await context.newPage();
+    const cpuBefore = cpuMs(context.profileDir), wallBefore = Date.now();
     warm.push(await firstPage(again, job.url));
+    const cpu = cpuSpent(cpuBefore, cpuMs(context.profileDir)), wall = Date.now() - wallBefore;
     phases.push(await again.evaluate(() => {
       // When each step of the shell's start was reached (ms from navigation).
       const at = (what, detail) => {
@@ -144,6 +165,8 @@ async function startup() {
               open: at('ui-status', (d) => d && d.bundle_state === 'open'), shown: at('page-shown')};
     }));
     const stats = await again.evaluate(() => window.sitepackShell.requestWorkerStats());
+    phases[phases.length - 1].cpu = cpu;
+    phases[phases.length - 1].cores = sum(cpu) / wall;
     phases[phases.length - 1].ranges = stats.requests.length;
     phases[phases.length - 1].rangeMs = stats.requests.reduce((sum, r) => sum + (r.ms || 0), 0);
     await context.done();
@@ -279,22 +302,29 @@ def native_startup(reader, bundle, runs):
         script = work / "home.script"
         dump = work / "home.json"
         script.write_text(f"dump {dump}\n")
-        times, overheads = [], []
+        times, overheads, cpu, cpu_overheads = [], [], [], []
+
+        def children_cpu_ms():
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return (usage.ru_utime + usage.ru_stime) * 1000
+
         for _ in range(runs):
             config = work / "config"
             shutil.rmtree(config, ignore_errors=True)
             config.mkdir()
             env = dict(os.environ, XDG_CONFIG_HOME=str(config))
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), children_cpu_ms()
             rc = subprocess.run(["xvfb-run", "-a", "-s", SCREEN, reader, "--script", script, "--bundle", bundle],
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
             times.append((time.perf_counter() - start) * 1000)
+            cpu.append(children_cpu_ms() - cpu_start)
             if rc != 0 or not dump.exists():
                 raise RuntimeError(f"the native reader exited {rc} without its state dump")
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), children_cpu_ms()
             subprocess.run(["xvfb-run", "-a", "-s", SCREEN, "true"], check=True)
             overheads.append((time.perf_counter() - start) * 1000)
-        return statistics.median(times), statistics.median(overheads)
+            cpu_overheads.append(children_cpu_ms() - cpu_start)
+        return statistics.median(times), statistics.median(overheads), statistics.median(cpu) - statistics.median(cpu_overheads)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -381,7 +411,7 @@ def main():
             log(f"start-up in Chromium, {args.runs} cold + warm visits in a running browser")
             web_times = driver({"kind": "startup", "url": url, "runs": args.runs, "browserRunning": True})
             log(f"start-up of the native reader, {args.runs} runs")
-            native, xvfb = native_startup(args.reader, str(bundle), args.runs)
+            native, xvfb, native_cpu = native_startup(args.reader, str(bundle), args.runs)
             native_net = native - xvfb
             runs_fresh = max(1, min(args.runs, 3))
             log(f"start-up in Chromium, {runs_fresh} cold visits in a browser just started")
@@ -405,6 +435,21 @@ def main():
                          "bundle source ready; bundle open (core); home page shown",
                          f"{phase['ui']:.0f}; {phase['core']:.0f}; {phase['source']:.0f}; {phase['open']:.0f}; {phase['shown']:.0f}",
                          "—", "—", "", ""))
+            # Whether the start is bound by this machine's two cores: the
+            # browser's processes (page, Worker, V8's compiler threads, GPU
+            # process, browser) against the native reader's (with its X
+            # server, less xvfb-run's own).
+            web_cpu = statistics.median(sum(p["cpu"].values()) for p in web_times["phases"])
+            cores = statistics.median(p["cores"] for p in web_times["phases"])
+            by_type = {kind: statistics.median(p["cpu"].get(kind, 0) for p in web_times["phases"])
+                       for kind in ("renderer", "gpu-process", "browser", "utility")}
+            rows.append(("   warm, CPU time of all of Chromium's processes from navigation to the home page (median), and how "
+                         f"many of this machine's {os.cpu_count()} cores that kept busy (of it: the page's process with its "
+                         f"Worker and V8's compiler threads {ms(by_type['renderer'])}, the GPU process {ms(by_type['gpu-process'])}, "
+                         f"the browser {ms(by_type['browser'])}, its utilities {ms(by_type['utility'])}); vs the native "
+                         "reader's CPU time (with its X server, less `xvfb-run true`'s)",
+                         f"{ms(web_cpu)}; {cores:.2f} cores", ms(native_cpu),
+                         f"{web_cpu / native_cpu:.1f}" if native_cpu > 0 else "—", "(reference)", "—"))
             rows.append(("   warm, the Worker's synchronous range requests until the home page is idle (median): how many; "
                          "time spent waiting for them (local server on this loaded machine)",
                          f"{phase['ranges']:.0f}; {phase['rangeMs']:.0f} ms", "—", "—", "", ""))
