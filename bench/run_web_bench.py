@@ -437,8 +437,10 @@ def main():
                          "—", "—", "", ""))
             # Whether the start is bound by this machine's two cores: the
             # browser's processes (page, Worker, V8's compiler threads, GPU
-            # process, browser) against the native reader's (with its X
-            # server, less xvfb-run's own).
+            # process, browser) against the native reader's process, whose
+            # OpenGL is Mesa's software renderer in that process. xvfb-run
+            # never waits for the X server it kills, so the server's own time
+            # is not in the children's usage; xvfb-run's own is taken off.
             web_cpu = statistics.median(sum(p["cpu"].values()) for p in web_times["phases"])
             cores = statistics.median(p["cores"] for p in web_times["phases"])
             by_type = {kind: statistics.median(p["cpu"].get(kind, 0) for p in web_times["phases"])
@@ -447,7 +449,8 @@ def main():
                          f"many of this machine's {os.cpu_count()} cores that kept busy (of it: the page's process with its "
                          f"Worker and V8's compiler threads {ms(by_type['renderer'])}, the GPU process {ms(by_type['gpu-process'])}, "
                          f"the browser {ms(by_type['browser'])}, its utilities {ms(by_type['utility'])}); vs the native "
-                         "reader's CPU time (with its X server, less `xvfb-run true`'s)",
+                         "reader's CPU time (its process, drawing with Mesa's software OpenGL; the X server's not counted; "
+                         "less `xvfb-run true`'s)",
                          f"{ms(web_cpu)}; {cores:.2f} cores", ms(native_cpu),
                          f"{web_cpu / native_cpu:.1f}" if native_cpu > 0 else "—", "(reference)", "—"))
             rows.append(("   warm, the Worker's synchronous range requests until the home page is idle (median): how many; "
