@@ -181,20 +181,21 @@ function(sitepack_add_freetype)
     message(FATAL_ERROR "${ft_dir}/src/base/ftbase.c is missing: run scripts/deps.sh first")
   endif()
   set(ft_config "${CMAKE_BINARY_DIR}/sp-freetype-config")
-  set(ft_pshinter_module "FT_USE_MODULE( FT_Module_Class, pshinter_module_class )\n")
   set(ft_web_options_off)
   if(EMSCRIPTEN)
     # Smaller download, same glyphs: the builder embeds subsets made with
     # HB_SUBSET_FLAGS_NO_HINTING (bundle/font_subset.cpp), so TrueType faces
-    # carry no bytecode and FreeType hints them with the autofitter (kept),
-    # and CFF faces (the CJK subsets) are hinted by psaux's Adobe engine, not
-    # by pshinter. ImGui asks for no color layers or embedded bitmaps
-    # (FT_LOAD_NO_BITMAP), fonts come from memory (no Mac resource forks),
-    # subsets are static (no variations) and have a Unicode cmap (no glyph
-    # names needed for one; no name-table API either: ImGui never asks),
-    # their cmaps are formats 4, 12 and 14
-    # (no legacy 2, 8, 10, 13), and CJK glyphs are never autofitted (CFF).
-    set(ft_pshinter_module "")
+    # carry no bytecode and FreeType hints them with the autofitter (kept).
+    # ImGui asks for no color layers or embedded bitmaps (FT_LOAD_NO_BITMAP),
+    # fonts come from memory (no Mac resource forks), subsets are static (no
+    # variations) and have a Unicode cmap (no glyph names needed for one; no
+    # name-table API either: ImGui never asks), their cmaps are formats 4,
+    # 12 and 14 (no legacy 2, 8, 10, 13), and CJK glyphs are never autofitted
+    # (CFF). pshinter stays although psaux's Adobe engine hints the CFF faces
+    # (the CJK subsets): the CFF driver takes its hint callbacks from
+    # pshinter and, without them, scales the engine's already scaled outline
+    # a second time (src/cff/cffgload.c), so Japanese and Korean glyphs came
+    # out too small below the body size and too large above it.
     set(ft_web_options_off TT_CONFIG_OPTION_BYTECODE_INTERPRETER TT_CONFIG_OPTION_SUBPIXEL_HINTING
         TT_CONFIG_OPTION_GX_VAR_SUPPORT TT_CONFIG_OPTION_BDF TT_CONFIG_OPTION_EMBEDDED_BITMAPS
         TT_CONFIG_OPTION_COLOR_LAYERS FT_CONFIG_OPTION_MAC_FONTS FT_CONFIG_OPTION_GUESSING_EMBEDDED_RFORK
@@ -210,7 +211,7 @@ function(sitepack_add_freetype)
     "FT_USE_MODULE( FT_Driver_ClassRec, cff_driver_class )\n"
     "FT_USE_MODULE( FT_Module_Class, psaux_module_class )\n"
     "FT_USE_MODULE( FT_Module_Class, psnames_module_class )\n"
-    "${ft_pshinter_module}"
+    "FT_USE_MODULE( FT_Module_Class, pshinter_module_class )\n"
     "FT_USE_MODULE( FT_Module_Class, sfnt_module_class )\n"
     "FT_USE_MODULE( FT_Renderer_Class, ft_smooth_renderer_class )\n")
   # FreeType's options with the features that need other libraries or code
@@ -230,9 +231,6 @@ function(sitepack_add_freetype)
                  psnames/psnames.c smooth/smooth.c autofit/autofit.c)
     list(APPEND ft_sources "${ft_dir}/src/${source}")
   endforeach()
-  if(NOT ft_pshinter_module)
-    list(REMOVE_ITEM ft_sources "${ft_dir}/src/pshinter/pshinter.c")
-  endif()
   add_library(sp_freetype STATIC ${ft_sources})
   target_include_directories(sp_freetype SYSTEM PUBLIC "${ft_config}" "${ft_dir}/include")
   target_compile_definitions(sp_freetype PUBLIC

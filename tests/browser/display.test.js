@@ -54,6 +54,40 @@ for (const ratio of [1, 1.5, 2]) {
   });
 }
 
+// Japanese and Korean text comes in CFF faces, Latin text in TrueType
+// ones: each face is drawn by its own part of FreeType. A Japanese line in
+// the toolbar and in a heading is as tall as a Latin one there, give or
+// take the taller ideographs (about 1.25 times the Latin capitals).
+test('display: Japanese text is drawn at the size of the Latin text around it, in the toolbar and in a heading', async () => {
+  const context = await lib.launch();
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url + 'index.html?bundle=bundles/lfnkr.sitepack');
+    await lib.waitForUI(page);
+    await lib.waitForDump(page, (d) => d.bundle_state === 'open' && d.url, 'the home page');
+    const lines = {};
+    for (const [script, query] of [['latin', 'LFNKR'], ['japanese', '北朝鮮']]) {
+      await lib.act(page, 'sitepack_ui_search', query);
+      await lib.waitForDump(page, (d) => d.url.startsWith('app:search/') && d.search.query === query, 'the results for ' + query);
+      await lib.settle(page);
+      const image = lib.decodePng(await lib.screenshot(page, 'display-search-' + script));
+      // The search box (the query) and the results' heading ("Search: ...")
+      // at 1280 x 800 CSS pixels.
+      lines[script] = {'search box': lib.firstInkLine(image, {left: 140, top: 4, right: 450, bottom: 40}),
+                       heading: lib.firstInkLine(image, {left: 0, top: 50, right: 1200, bottom: 200})};
+    }
+    for (const where of ['search box', 'heading']) {
+      const latin = lines.latin[where], japanese = lines.japanese[where];
+      assert.ok(latin && japanese, `no text found in the ${where}: ${JSON.stringify(lines)}`);
+      const ratio = japanese.height / latin.height;
+      assert.ok(ratio >= 0.95 && ratio <= 1.5,
+                `in the ${where} the Japanese line is ${japanese.height} px high, the Latin one ${latin.height} px (${ratio.toFixed(2)} times)`);
+    }
+  } finally {
+    await context.closeAll();
+  }
+});
+
 test('display: a WebGL2 that cannot link the reader\'s shaders gives a message, not a blank page', async () => {
   // The shell answers "linked" while the reader starts and checks for real
   // once the first page is shown (web/app.js, deferShaderChecks). A driver

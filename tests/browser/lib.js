@@ -146,10 +146,9 @@ async function screenshot(page, name) {
   return file;
 }
 
-// Decodes a PNG screenshot (8-bit RGB or RGBA, as Chromium writes them) and
-// says how many distinct colours and how much "ink" (dark pixels) it has: a
-// blank or single-colour page fails the checks that use this.
-function imageStats(file) {
+// Decodes a PNG screenshot (8-bit RGB or RGBA, as Chromium writes them):
+// {width, height, channels, pixels}, the pixels row by row.
+function decodePng(file) {
   const png = fs.readFileSync(file);
   let at = 8, width = 0, height = 0, channels = 0;
   const idat = [];
@@ -189,14 +188,45 @@ function imageStats(file) {
       pixels[y * stride + x] = value & 255;
     }
   }
+  return {width, height, channels, pixels};
+}
+
+// "Ink": a dark pixel, as the light theme draws text (not its grey hints,
+// borders or blue links).
+function isInk(image, x, y) {
+  const i = (y * image.width + x) * image.channels;
+  return image.pixels[i] + image.pixels[i + 1] + image.pixels[i + 2] < 250;
+}
+
+// How many distinct colours and how much ink a screenshot has: a blank or
+// single-colour page fails the checks that use this.
+function imageStats(file) {
+  const image = decodePng(file);
   const colours = new Set();
   let dark = 0, samples = 0;
-  for (let i = 0; i < pixels.length; i += channels * 3) {
-    colours.add((pixels[i] >> 4) << 8 | (pixels[i + 1] >> 4) << 4 | (pixels[i + 2] >> 4));
-    if (pixels[i] + pixels[i + 1] + pixels[i + 2] < 250) dark++;
+  for (let i = 0; i < image.width * image.height; i += 3) {
+    const at = i * image.channels;
+    colours.add((image.pixels[at] >> 4) << 8 | (image.pixels[at + 1] >> 4) << 4 | (image.pixels[at + 2] >> 4));
+    if (isInk(image, i % image.width, Math.floor(i / image.width))) dark++;
     samples++;
   }
-  return {width, height, colours: colours.size, darkShare: dark / samples};
+  return {width: image.width, height: image.height, colours: colours.size, darkShare: dark / samples};
+}
+
+// The first run of rows with ink inside the box {left, top, right, bottom}
+// (right and bottom excluded), as {top, bottom, height}: one line of text
+// when the box starts above it. null when the box holds no ink.
+function firstInkLine(image, box) {
+  const rowHasInk = (y) => {
+    for (let x = box.left; x < box.right; x++) if (isInk(image, x, y)) return true;
+    return false;
+  };
+  let y = box.top;
+  while (y < box.bottom && !rowHasInk(y)) y++;
+  if (y === box.bottom) return null;
+  const top = y;
+  while (y < box.bottom && rowHasInk(y)) y++;
+  return {top, bottom: y, height: y - top};
 }
 
 // A page's address as the reader's dump gives it ("https://site/a/b") or as
@@ -215,5 +245,5 @@ async function hashPath(page) {
 module.exports = {
   pagePath, hashPath,
   ROOT, DIST, FIXTURES, ARTIFACTS, POST, requirePrerequisites, launch, serve, watchConsole, waitForUI, dump, settle,
-  waitForDump, act, screenshot, imageStats,
+  waitForDump, act, screenshot, decodePng, imageStats, firstInkLine,
 };
