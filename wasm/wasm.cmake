@@ -143,7 +143,7 @@ sitepack_web_core(sitepack-core-node node)
 set(sitepack_ui_link ${sitepack_web_link} -sEXPORT_NAME=createSitepackUI -sENVIRONMENT=web
     -sUSE_GLFW=3 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 -sFILESYSTEM=0
     -sGL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0
-    "-sEXPORTED_FUNCTIONS=[_main,_sitepack_ui_deliver,_sitepack_ui_open_source,_sitepack_ui_navigate,_sitepack_ui_text_input,_sitepack_ui_dump,_sitepack_ui_search,_sitepack_ui_open_result,_sitepack_ui_click_link,_sitepack_ui_selection_span,_sitepack_ui_idle,_malloc,_free]")
+    "-sEXPORTED_FUNCTIONS=[_main,_sitepack_ui_deliver,_sitepack_ui_open_source,_sitepack_ui_navigate,_sitepack_ui_text_input,_sitepack_ui_dump,_sitepack_ui_search,_sitepack_ui_open_result,_sitepack_ui_click_link,_sitepack_ui_selection_span,_sitepack_ui_idle,_sitepack_ui_reserve_status_line,_malloc,_free]")
 
 function(sitepack_web_ui name)
   add_executable(${name} wasm/web_main.cpp wasm/web_platform.cpp)

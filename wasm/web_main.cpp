@@ -290,6 +290,16 @@ EMSCRIPTEN_KEEPALIVE const char* sitepack_ui_selection_span(const char* phrase) 
     return result.c_str();
 }
 
+// The shell's controls take a box of `css_width` x `css_height` at the
+// status line's right end (0 x 0: none); the reader keeps its own status
+// text left of it and makes the line at least that high.
+EMSCRIPTEN_KEEPALIVE void sitepack_ui_reserve_status_line(int css_width, int css_height) {
+    if (!web_state) return;
+    web_state->platform.status_reserved_css_width = css_width > 0 ? css_width : 0;
+    web_state->platform.status_reserved_css_height = css_height > 0 ? css_height : 0;
+    mark_input();  // drawn again with the room made
+}
+
 // 1 when the reader is idle: no request pending, nothing animating.
 EMSCRIPTEN_KEEPALIVE int sitepack_ui_idle() { return web_state && web_state->app->idle() ? 1 : 0; }
 

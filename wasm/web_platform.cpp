@@ -6,6 +6,7 @@
 
 #include <GLES3/gl3.h>
 #include <emscripten.h>
+#include <emscripten/html5.h>
 #include <nlohmann/json.hpp>
 
 namespace sitepack::web {
@@ -161,6 +162,13 @@ std::vector<std::string> WebPlatform::trusted_publishers() {
     for (const auto& key : parsed)
         if (key.is_string()) keys.push_back(key.get<std::string>());
     return keys;
+}
+
+// CSS pixels to the UI's device pixels at the current ratio (the browser's
+// zoom changes it).
+ImVec2 WebPlatform::status_line_reserved() const {
+    const double ratio = emscripten_get_device_pixel_ratio();
+    return ImVec2(static_cast<float>(status_reserved_css_width * ratio), static_cast<float>(status_reserved_css_height * ratio));
 }
 
 // [SECTION] Textures

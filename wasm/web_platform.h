@@ -53,9 +53,13 @@ public:
                     const std::vector<ui::MirrorBlock>& mirror) override;
     bool choose_file() override;
     std::vector<std::string> trusted_publishers() override;
+    ImVec2 status_line_reserved() const override;
 
     // Frames still to draw before the loop may idle (set by wake()).
     int wanted_frames = 3;
+    // The box the shell's offline controls take at the status line's right
+    // end, in CSS pixels (sitepack_ui_reserve_status_line).
+    int status_reserved_css_width = 0, status_reserved_css_height = 0;
 };
 
 // Textures through WebGL2.

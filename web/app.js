@@ -27,6 +27,7 @@
     publishers: [],           // pinned publisher keys, from config.json
     configReady: null,        // resolves once config.json was read (or found missing)
     firstPageShown: null,     // resolves when the first page (or a failure) is on screen
+    barReserved: false,       // the reader keeps the status line's right end for #bar
   };
   let firstPageReached = null;
   state.firstPageShown = new Promise((resolve) => { firstPageReached = resolve; });
@@ -654,6 +655,26 @@
   }
 
   // ---- Offline copy -----------------------------------------------------------
+  // The bar sits at the right end of the reader's status line, never over
+  // the page's text; the reader keeps its own status text (the page's
+  // address, a signature warning, the percentage read) left of it, however
+  // wide the bar's words make it.
+  function reserveStatusLineForBar() {
+    if (state.barReserved) return;
+    state.barReserved = true;
+    const bar = $('bar');
+    const report = () => {
+      // The box from the bar's top left corner to the window's bottom right
+      // one, its margins included.
+      const box = bar.hidden ? {left: window.innerWidth, top: window.innerHeight} : bar.getBoundingClientRect();
+      callUI('sitepack_ui_reserve_status_line', ['number', 'number'],
+             [Math.max(0, Math.ceil(window.innerWidth - box.left)), Math.max(0, Math.ceil(window.innerHeight - box.top + 1))]);
+    };
+    if (typeof ResizeObserver === 'function') new ResizeObserver(report).observe(bar);
+    window.addEventListener('resize', report);
+    report();
+  }
+
   function setOfflineState(kind, message) {
     state.offline = kind;
     log('offline', kind);
@@ -701,6 +722,7 @@
       if (!ui) return;
       hideShell();
       $('bar').hidden = false;
+      reserveStatusLineForBar();
       if (source.kind === 'file') setOfflineState('local');
       else setOfflineState(ready.offline ? 'kept' : (ready.offlineSupported ? 'none' : 'unavailable'));
       document.title = source.displayName + ' — sitepack';

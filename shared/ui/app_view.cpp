@@ -141,13 +141,14 @@ bool ReaderApp::Impl::draw() {
         ImGui::EndChild();
         ImGui::PopStyleColor();
     }
-    const float status_height = ImGui::GetTextLineHeight() + 10 * ui_scale;
+    const float status_height = std::max(ImGui::GetTextLineHeight() + 10 * ui_scale, platform.status_line_reserved().y);
     ImGui::PushStyleColor(ImGuiCol_ChildBg, p.page_bg);
     ImGui::BeginChild("##content", ImVec2(0, -status_height), ImGuiChildFlags_None,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     if (screen == Screen::chooser) draw_chooser();
     else draw_page();
     ImGui::EndChild();
+    status_line_top = ImGui::GetItemRectMax().y;  // where the page's area ends
     ImGui::PopStyleColor();
     draw_status_bar();
     draw_popups();
@@ -501,6 +502,13 @@ void ReaderApp::Impl::draw_page() {
 
 void ReaderApp::Impl::draw_status_bar() {
     const Palette p = palette_for(dark);
+    // The platform's own controls at the right end (the browser's offline
+    // controls): the line's text stops short of them, the percentage sits
+    // left of them.
+    const float right = ImGui::GetWindowWidth() - std::max(0.0f, platform.status_line_reserved().x);
+    const ImVec2 line_min(ImGui::GetWindowPos().x, ImGui::GetWindowPos().y + ImGui::GetCursorPosY());
+    ImGui::PushClipRect(line_min, ImVec2(line_min.x + right, line_min.y + ImGui::GetWindowHeight()), true);
+    status_line_text_right = line_min.x + right;
     ImGui::SetCursorPos(ImVec2(12 * ui_scale, ImGui::GetCursorPosY() + 4 * ui_scale));
     std::string left = hover_target;
     if (left.empty()) {
@@ -532,15 +540,16 @@ void ReaderApp::Impl::draw_status_bar() {
         std::snprintf(label, sizeof label, "Verifying: %lld of %lld", static_cast<long long>(verify_done),
                       static_cast<long long>(verify_total));
         const float bar_width = 260 * ui_scale;
-        ImGui::SameLine(ImGui::GetWindowWidth() - bar_width - 70 * ui_scale);
+        ImGui::SameLine(right - bar_width - 70 * ui_scale);
         ImGui::ProgressBar(fraction, ImVec2(bar_width, ImGui::GetTextLineHeight()), label);
     } else if (screen == Screen::page && layout.height > viewport_height) {
         char where[32];
         std::snprintf(where, sizeof where, "%d%%", static_cast<int>(std::round(100.0f * scroll / std::max(1.0f, max_scroll()))));
-        ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(where).x - 14 * ui_scale);
+        ImGui::SameLine(right - ImGui::CalcTextSize(where).x - 14 * ui_scale);
         ImGui::TextUnformatted(where);
     }
     ImGui::PopStyleColor();
+    ImGui::PopClipRect();
 }
 
 void ReaderApp::Impl::draw_popups() {

@@ -774,6 +774,10 @@ std::string ReaderApp::dump_json() const {
     out += "  \"zoom_step\": " + std::to_string(s.zoom_step) + ",\n";
     out += "  \"scroll\": " + std::to_string(static_cast<int>(s.scroll)) + ",\n";
     out += "  \"page_height\": " + std::to_string(static_cast<int>(s.layout.height)) + ",\n";
+    // Where the status line starts and where the platform's controls cover
+    // its right end (UI pixels from the window's top left).
+    out += "  \"status_line\": {\"top\": " + std::to_string(static_cast<int>(s.status_line_top)) +
+           ", \"text_right\": " + std::to_string(static_cast<int>(s.status_line_text_right)) + "},\n";
     out += "  \"history_index\": " + std::to_string(s.history_index) + ",\n";
     out += "  \"history_size\": " + std::to_string(s.history.size()) + ",\n";
     list("visible_headings", s.visible_headings);

@@ -16,6 +16,25 @@ before(async () => {
 });
 after(async () => { if (server) await server.stop(); });
 
+// The offline controls sit in the status line's right end, which the
+// reader leaves to them: none of the page's text (nor the status line's)
+// lies under them, in a wide window or a narrow one.
+async function assertBarInStatusLine(page, ratio) {
+  const bar = await page.evaluate(() => {
+    const element = document.getElementById('bar');
+    const r = element.getBoundingClientRect();
+    return {hidden: element.hidden, left: r.left, top: r.top, bottom: r.bottom, windowBottom: window.innerHeight};
+  });
+  assert.equal(bar.hidden, false, 'the offline controls are not shown');
+  // The shell tells the reader the bar's width when it changes; the reader
+  // draws the status line anew at its next frame.
+  const d = await lib.waitForDump(page, (s) => s.status_line.text_right / ratio <= bar.left + 0.5,
+                                  `the status line's text to stop left of the offline controls (x ${bar.left})`, 10000);
+  const lineTop = d.status_line.top / ratio;
+  assert.ok(bar.top >= lineTop - 0.5, `the offline controls (top ${bar.top}) reach above the status line (top ${lineTop}), over the page`);
+  assert.ok(bar.bottom <= bar.windowBottom, `the offline controls (bottom ${bar.bottom}) go below the window (${bar.windowBottom})`);
+}
+
 for (const ratio of [1, 1.5, 2]) {
   test(`display: at devicePixelRatio ${ratio} the canvas has one pixel per device pixel and follows resizes`, async () => {
     const context = await lib.launch({deviceScaleFactor: ratio, viewport: {width: 1000, height: 700}});
@@ -38,6 +57,7 @@ for (const ratio of [1, 1.5, 2]) {
       assert.equal(s.cssHeight, s.innerHeight, 'the canvas does not fill the window\'s height');
       assert.ok(Math.abs(s.width - s.innerWidth * ratio) <= 1, `canvas ${s.width} px wide for ${s.innerWidth} CSS px at ${ratio}`);
       assert.ok(Math.abs(s.height - s.innerHeight * ratio) <= 1, `canvas ${s.height} px high for ${s.innerHeight} CSS px at ${ratio}`);
+      await assertBarInStatusLine(page, ratio);
       const shot = await lib.screenshot(page, `display-dpr-${ratio}`);
       assert.ok(lib.imageStats(shot).darkShare > 0.005, 'the page looks blank');
 
@@ -46,6 +66,7 @@ for (const ratio of [1, 1.5, 2]) {
       s = await size();
       assert.ok(Math.abs(s.height - 900 * ratio) <= 1, 'the canvas did not follow the resize');
       await lib.settle(page);
+      await assertBarInStatusLine(page, ratio);
       await lib.screenshot(page, `display-dpr-${ratio}-resized`);
       assert.ok(!lines.some((l) => /Content Security Policy|Refused to/.test(l)), 'CSP violations:\n' + lines.join('\n'));
     } finally {

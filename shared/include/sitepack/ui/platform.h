@@ -101,6 +101,12 @@ public:
     // browser from the hosted config.json; none by default. Asked at each
     // open.
     virtual std::vector<std::string> trusted_publishers() { return {}; }
+    // The box at the status line's right end (width x height, in the UI's
+    // pixels) that the platform covers with controls of its own: the browser
+    // shell's offline controls sit there rather than over the page's text.
+    // The reader draws nothing of its own under it and makes the status line
+    // at least that high. (0, 0), the default: none.
+    virtual ImVec2 status_line_reserved() const { return ImVec2(0, 0); }
 };
 
 // Creates GPU textures for decoded images. ImGui 1.92's OpenGL3 backend
