@@ -8,6 +8,7 @@
 // executable (the USB stick case); else the one opened last; else the
 // in-app file chooser. When nothing moves the loop sleeps in
 // glfwWaitEvents(): an idle reader costs no CPU.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +22,7 @@
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_opengl3_loader.h"
+#include "imgui_internal.h"  // ImGuiContext::InputEventsQueue
 
 #include "native_platform.h"
 #include "sitepack/ui/reader_app.h"
@@ -137,6 +139,9 @@ static int run_reader(int argc, char** argv) {
             ImGui::NewFrame();
             animating = app.frame();
             ImGui::Render();
+            // ImGui takes one change of a mouse button or position per frame:
+            // events that came at once (a tap, a double click) need a frame each.
+            if (!ImGui::GetCurrentContext()->InputEventsQueue.empty()) extra_frames = std::max(extra_frames, 1);
             if (app.window_title() != title) { title = app.window_title(); glfwSetWindowTitle(window, title.c_str()); }
             int width = 0, height = 0;
             glfwGetFramebufferSize(window, &width, &height);

@@ -23,6 +23,7 @@
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
+#include "imgui_internal.h"  // ImGuiContext::InputEventsQueue
 #include "sitepack/ui/reader_app.h"
 #include "web_platform.h"
 
@@ -177,6 +178,11 @@ void frame() {
     ImGui::NewFrame();
     w.animating = w.app->frame();
     ImGui::Render();
+    // ImGui takes at most one change of a mouse button or position per frame
+    // from its input queue, so a click that arrives all at once (position,
+    // press, release: a tap, a quick click) needs three frames. Draw until
+    // the queue is empty, else the press waits for the next input.
+    if (!ImGui::GetCurrentContext()->InputEventsQueue.empty()) w.input_seen = true;
     upload_new_glyphs(ImGui::GetDrawData());
     glViewport(0, 0, w.pixel_width, w.pixel_height);
     glClearColor(0.5f, 0.5f, 0.5f, 1.0f);

@@ -159,6 +159,22 @@ test('hosted: the browser keeps its own shortcuts; typed text reaches the reader
   await page.close();
 });
 
+// A click whose move, press and release reach the page at once (a tap on
+// a touch screen, a quick click, Playwright's click) acts on the first try.
+test('hosted: one quick click on a toolbar button acts at once', async () => {
+  const page = await context.newPage();
+  lib.watchConsole(page);
+  await page.goto(bundleUrl());
+  await lib.waitForUI(page);
+  await lib.waitForDump(page, (d) => d.bundle_state === 'open' && d.url, 'the home page');
+  // "Dark", the toolbar's last button, in the 1280 x 800 window.
+  await page.mouse.click(1249, 22);
+  await lib.waitForDump(page, (d) => d.theme === 'dark', 'the dark theme after one click on Dark', 5000);
+  await page.mouse.click(1249, 22);
+  await lib.waitForDump(page, (d) => d.theme === 'light', 'the light theme after a second click', 5000);
+  await page.close();
+});
+
 test('hosted: keeping the bundle for offline reading, then a visit with the server stopped', async () => {
   const page = await context.newPage();
   lib.watchConsole(page);
