@@ -169,8 +169,12 @@ void frame() {
     if (!due && ImGui::GetIO().WantTextInput && now - w.last_blink > 500) due = true;  // the text cursor blinks
     if (!due) return;
     w.last_blink = now;
-    w.input_seen = false;
     if (w.platform.wanted_frames > 0) --w.platform.wanted_frames;
+    // As the desktop reader does: two more frames after input. What a click
+    // changes (the theme, a panel) is drawn by the frame after the one that
+    // saw the click; hover settles a frame later.
+    if (w.input_seen) w.platform.wanted_frames = std::max(w.platform.wanted_frames, 2);
+    w.input_seen = false;
 
     w.app->before_new_frame();
     ImGui_ImplOpenGL3_NewFrame();

@@ -170,8 +170,14 @@ test('hosted: one quick click on a toolbar button acts at once', async () => {
   // "Dark", the toolbar's last button, in the 1280 x 800 window.
   await page.mouse.click(1249, 22);
   await lib.waitForDump(page, (d) => d.theme === 'dark', 'the dark theme after one click on Dark', 5000);
+  // ...and the screen shows it whole, not the click's own frame (light
+  // backgrounds with the dark theme's pale text).
+  const dark = lib.imageStats(await lib.screenshot(page, 'hosted-dark'));
+  assert.ok(dark.darkShare > 0.6, `the dark theme is on, but ${(100 * dark.darkShare).toFixed(0)}% of the screen is dark`);
   await page.mouse.click(1249, 22);
   await lib.waitForDump(page, (d) => d.theme === 'light', 'the light theme after a second click', 5000);
+  const light = lib.imageStats(await lib.screenshot(page, 'hosted-light'));
+  assert.ok(light.darkShare < 0.2, `the light theme is on, but ${(100 * light.darkShare).toFixed(0)}% of the screen is dark`);
   await page.close();
 });
 
