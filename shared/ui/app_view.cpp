@@ -231,6 +231,7 @@ void ReaderApp::Impl::draw_toolbar() {
     ImGui::SameLine();
     if (ImGui::Button("Browse")) ImGui::OpenPopup("browse_menu");
     if (ImGui::BeginPopup("browse_menu")) {
+        if (ImGui::IsKeyPressed(ImGuiKey_Escape, false)) ImGui::CloseCurrentPopup();  // as a menu closes
         auto go = [&](const char* label, const char* address) {
             if (ImGui::MenuItem(label)) { Location location; location.url = address; navigate(location, true); }
         };
@@ -260,6 +261,7 @@ void ReaderApp::Impl::draw_toolbar() {
     if (ImGui::Button("Contents")) ImGui::OpenPopup("contents_menu");
     ImGui::EndDisabled();
     if (ImGui::BeginPopup("contents_menu")) {
+        if (ImGui::IsKeyPressed(ImGuiKey_Escape, false)) ImGui::CloseCurrentPopup();
         for (const HeadingAnchor& heading : layout.headings) {
             ImGui::Indent(static_cast<float>(std::max(0, heading.level - 1)) * 12 * ui_scale);
             if (ImGui::Selectable(heading.text.c_str())) set_scroll(heading.y - body_size(), true);

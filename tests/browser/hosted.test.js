@@ -159,6 +159,25 @@ test('hosted: the browser keeps its own shortcuts; typed text reaches the reader
   await page.close();
 });
 
+// Escape closes the Contents menu, as it closes any menu: the next click
+// in the search box then reaches it (with the menu open, a click outside
+// only closes the menu).
+test('hosted: Escape closes the Contents menu', async () => {
+  const page = await context.newPage();
+  lib.watchConsole(page);
+  await page.goto(server.url + 'index.html?bundle=bundles/lfnkr.sitepack#' + encodeURI(lib.POST));
+  await lib.waitForUI(page);
+  await lib.waitForDump(page, (d) => d.bundle_state === 'open' && lib.pagePath(d.url) === lib.pagePath(lib.POST), 'the post');
+  await page.mouse.click(563, 22);  // Contents, in the 1280 x 800 window
+  await lib.settle(page);
+  await page.keyboard.press('Escape');
+  await lib.settle(page);
+  await page.mouse.click(293, 22);  // the search box
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'ime', null, {timeout: 5000})
+    .catch(() => assert.fail('the click in the search box after Escape did not reach it (the Contents menu stayed open)'));
+  await page.close();
+});
+
 // A click whose move, press and release reach the page at once (a tap on
 // a touch screen, a quick click, Playwright's click) acts on the first try.
 test('hosted: one quick click on a toolbar button acts at once', async () => {
