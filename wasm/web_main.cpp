@@ -227,13 +227,14 @@ EMSCRIPTEN_KEEPALIVE void sitepack_ui_open_source(const char* name, const char* 
 }
 
 // Shows a page: a path ("/2021/01/x/"), a full URL of the site, or a
-// generated page ("app:browse"), as the address bar's fragment holds it.
-// Returns "" or why not (no bundle open yet).
-EMSCRIPTEN_KEEPALIVE const char* sitepack_ui_navigate(const char* target) {
+// generated page ("app:browse"), as the address bar's fragment holds it;
+// `replace` (0 or 1): in the current history entry's place (the deep link
+// the page was opened with). Returns "" or why not (no bundle open yet).
+EMSCRIPTEN_KEEPALIVE const char* sitepack_ui_navigate(const char* target, int replace) {
     static std::string result;
     result.clear();
     if (!web_state || !target) return "the reader has not started";
-    Status status = web_state->app->script_open(target);
+    Status status = web_state->app->open_address(target, replace != 0);
     if (!status) result = status.message();
     web_state->platform.wake();
     return result.c_str();

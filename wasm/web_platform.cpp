@@ -32,6 +32,8 @@ EM_JS(char*, js_config_read, (const char* name), {
 
 // The publisher keys the hosted config.json pins, as a malloc'd JSON array
 // (the caller frees it), or 0.
+EM_JS(void, js_step_history, (int steps), { history.go(steps); });
+
 EM_JS(char*, js_trusted_publishers, (), {
     if (typeof Module.sitepackTrustedPublishers !== 'function') return 0;
     var text;
@@ -162,6 +164,14 @@ std::vector<std::string> WebPlatform::trusted_publishers() {
     for (const auto& key : parsed)
         if (key.is_string()) keys.push_back(key.get<std::string>());
     return keys;
+}
+
+// The browser's history holds an entry per page shown (web/app.js pushes
+// one): its Back and the reader's are the same step. The hashchange that
+// follows brings the page (sitepack_ui_navigate).
+bool WebPlatform::step_history(int steps) {
+    js_step_history(steps);
+    return true;
 }
 
 // CSS pixels to the UI's device pixels at the current ratio (the browser's

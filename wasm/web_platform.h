@@ -54,6 +54,7 @@ public:
     bool choose_file() override;
     std::vector<std::string> trusted_publishers() override;
     ImVec2 status_line_reserved() const override;
+    bool step_history(int steps) override;
 
     // Frames still to draw before the loop may idle (set by wake()).
     int wanted_frames = 3;

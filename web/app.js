@@ -425,8 +425,10 @@
       const wanted = state.pendingDeepLink;
       state.pendingDeepLink = null;
       if (wanted && wanted !== url) {
-        // The bundle opened on its home page; the address asked for another.
-        navigateTo(wanted, true);
+        // The bundle opened on its home page; the address asked for another,
+        // which takes the home page's place in the reader's history (the
+        // browser's never had it).
+        navigateTo(wanted, true, true);
         return;
       }
     }
@@ -453,10 +455,10 @@
     state.lastShown = url;
     renderMirror(mirrorText);
   }
-  function navigateTo(url, fromAddress) {
+  function navigateTo(url, fromAddress, replace) {
     if (!state.ui) return;
     state.hashNavigation = fromAddress ? url : null;
-    const refused = callUI('sitepack_ui_navigate', ['string'], [url], 'string');
+    const refused = callUI('sitepack_ui_navigate', ['string', 'number'], [url, replace ? 1 : 0], 'string');
     if (refused) log('navigate-refused', url + ': ' + refused);
   }
   window.addEventListener('hashchange', () => {

@@ -126,8 +126,9 @@ struct ReaderApp::Impl {
     Location pending_location;
     bool pending_push = false;
     void navigate(Location location, bool push);
-    void go_back();
+    void go_back();     // the reader's Back: the platform's history where it has one
     void go_forward();
+    void step_history(int steps);  // moves in the reader's own history
     void go_home();
     void follow_link(int32_t link);
     void handle(CoreResponse& response);

@@ -246,16 +246,20 @@ void ReaderApp::Impl::navigate(Location location, bool push) {
 }
 
 void ReaderApp::Impl::go_back() {
-    if (history_index <= 0) return;
-    if (history_index < static_cast<int>(history.size())) history[history_index].scroll = scroll;
-    --history_index;
-    navigate(history[history_index], false);
+    if (history_index <= 0 || platform.step_history(-1)) return;
+    step_history(-1);
 }
 
 void ReaderApp::Impl::go_forward() {
-    if (history_index + 1 >= static_cast<int>(history.size())) return;
-    if (history_index >= 0) history[history_index].scroll = scroll;
-    ++history_index;
+    if (history_index + 1 >= static_cast<int>(history.size()) || platform.step_history(1)) return;
+    step_history(1);
+}
+
+void ReaderApp::Impl::step_history(int steps) {
+    const int to = history_index + steps;
+    if (to < 0 || to >= static_cast<int>(history.size())) return;
+    if (history_index >= 0 && history_index < static_cast<int>(history.size())) history[history_index].scroll = scroll;
+    history_index = to;
     navigate(history[history_index], false);
 }
 
@@ -652,6 +656,26 @@ bool ReaderApp::idle() const {
     // A page waiting to be laid out (only the page screen lays out).
     if (s.screen == Screen::page && !s.current.url.empty() && (s.layout_dirty || s.restore_scroll >= 0)) return false;
     return true;
+}
+
+Status ReaderApp::open_address(const std::string& address, bool replace) {
+    Impl& s = *impl_;
+    if (s.bundle_state != BundleState::open) return Status(ErrorCode::invalid_argument, "no bundle is open");
+    if (replace) {
+        Location location; location.url = address;
+        s.navigate(location, false);
+        return {};
+    }
+    // The browser's Back and Forward land on the neighbouring entries of
+    // the reader's own history: step there (with their scroll positions)
+    // rather than add the page again.
+    auto is_entry = [&](int index) {
+        return index >= 0 && index < static_cast<int>(s.history.size()) && mirror_location(s.history[index].url) == address;
+    };
+    if (is_entry(s.history_index - 1)) s.step_history(-1);
+    else if (is_entry(s.history_index + 1)) s.step_history(1);
+    else if (!is_entry(s.history_index)) return script_open(address);
+    return {};
 }
 
 Status ReaderApp::script_open(const std::string& target) {

@@ -159,6 +159,33 @@ test('hosted: the browser keeps its own shortcuts; typed text reaches the reader
   await page.close();
 });
 
+// The reader's Back is the browser's: after it, the browser's Forward
+// returns to the page left (an extra history entry would leave nothing to
+// go forward to), and the browser's Back then leaves the same way.
+test('hosted: the reader\'s Back and the browser\'s Forward walk one history', async () => {
+  const page = await context.newPage();
+  lib.watchConsole(page);
+  await page.goto(server.url + 'index.html?bundle=bundles/lfnkr.sitepack#' + encodeURI(lib.POST));
+  await lib.waitForUI(page);
+  await lib.waitForDump(page, (d) => d.bundle_state === 'open' && lib.pagePath(d.url) === lib.pagePath(lib.POST), 'the post');
+  const links = await page.$$eval('#mirror a', (as) => as.map((a) => ({text: a.textContent, href: a.getAttribute('href')})));
+  const inside = links.find((l) => l.href.startsWith('#/') && lib.pagePath(l.href) !== lib.pagePath(lib.POST) && l.text.trim());
+  assert.ok(inside, 'the post has no link to another bundle page');
+  await lib.act(page, 'sitepack_ui_click_link', inside.text.trim());
+  await lib.waitForDump(page, (d) => lib.pagePath(d.url) === lib.pagePath(inside.href), 'the linked page');
+  await page.mouse.click(22, 22);  // the reader's Back arrow
+  let state = await lib.waitForDump(page, (d) => lib.pagePath(d.url) === lib.pagePath(lib.POST), 'the post after the reader\'s Back');
+  assert.equal(await lib.hashPath(page), lib.pagePath(lib.POST));
+  assert.equal(state.history_index, 0, 'the reader\'s Back added a history entry');
+  await page.goForward();
+  state = await lib.waitForDump(page, (d) => lib.pagePath(d.url) === lib.pagePath(inside.href), 'the linked page after the browser\'s Forward');
+  assert.equal(state.history_size, 2, 'the browser\'s Forward added a history entry');
+  await page.goBack();
+  state = await lib.waitForDump(page, (d) => lib.pagePath(d.url) === lib.pagePath(lib.POST), 'the post after the browser\'s Back');
+  assert.equal(state.history_index, 0);
+  await page.close();
+});
+
 // Escape closes the Contents menu, as it closes any menu: the next click
 // in the search box then reaches it (with the menu open, a click outside
 // only closes the menu).

@@ -107,6 +107,12 @@ public:
     // The reader draws nothing of its own under it and makes the status line
     // at least that high. (0, 0), the default: none.
     virtual ImVec2 status_line_reserved() const { return ImVec2(0, 0); }
+    // Back (-1) or Forward (+1) through the platform's own history, where it
+    // has one (the browser's: its buttons and the reader's must agree).
+    // true: the platform took the step and will ask for the page it lands
+    // on (ReaderApp::open_address). false, the default: the reader steps
+    // through its own history.
+    virtual bool step_history(int steps) { (void)steps; return false; }
 };
 
 // Creates GPU textures for decoded images. ImGui 1.92's OpenGL3 backend

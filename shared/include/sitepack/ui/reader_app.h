@@ -61,6 +61,14 @@ public:
     // denser screen): fonts and spacing follow before the next frame.
     void set_ui_scale(float ui_scale);
 
+    // The page an address names (the browser's fragment: a path, a site URL
+    // or "app:..."), as the platform's history lands on it: a neighbouring
+    // entry of the reader's history is stepped to, anything else opened as
+    // a new page. `replace`: it takes the current entry's place instead (a
+    // deep link shown after the page the bundle opened on, which the
+    // platform's history never had). Fails only when no bundle is open.
+    Status open_address(const std::string& address, bool replace = false);
+
     // [SECTION] Automation (sitepack-reader --script). Each call starts an
     // action; idle() tells when its effects are settled and on screen.
     bool idle() const;
