@@ -65,7 +65,8 @@ struct Web {
     std::unique_ptr<ui::ReaderApp> app;
     float scale = 1;             // devicePixelRatio, at least 1 (the reader's ui scale)
     int css_width = 0, css_height = 0, pixel_width = 0, pixel_height = 0;
-    bool input_seen = true;
+    bool input_seen = false;     // the reader's input since the last frame: draw, and two more after
+    bool redraw = true;          // something else changed (window size, the shell's bar): draw once
     bool animating = true;
     double last_blink = 0;
     std::string title;
@@ -115,7 +116,7 @@ void follow_window_size(Web& w) {
     w.pixel_height = px_h;
     js_set_canvas_size(px_w, px_h);
     emscripten_set_element_css_size("#canvas", css_w, css_h);
-    w.input_seen = true;
+    w.redraw = true;
     // The browser's zoom changes devicePixelRatio: text is rasterised anew
     // at the new density rather than scaled.
     const float scale = static_cast<float>(std::max(1.0, ratio));
@@ -165,7 +166,7 @@ void frame() {
     Web& w = *web_state;
     follow_window_size(w);
     const double now = emscripten_get_now();
-    bool due = w.input_seen || w.animating || w.platform.wanted_frames > 0;
+    bool due = w.input_seen || w.redraw || w.animating || w.platform.wanted_frames > 0;
     if (!due && ImGui::GetIO().WantTextInput && now - w.last_blink > 500) due = true;  // the text cursor blinks
     if (!due) return;
     w.last_blink = now;
@@ -174,7 +175,7 @@ void frame() {
     // changes (the theme, a panel) is drawn by the frame after the one that
     // saw the click; hover settles a frame later.
     if (w.input_seen) w.platform.wanted_frames = std::max(w.platform.wanted_frames, 2);
-    w.input_seen = false;
+    w.input_seen = w.redraw = false;
 
     w.app->before_new_frame();
     ImGui_ImplOpenGL3_NewFrame();
@@ -308,7 +309,7 @@ EMSCRIPTEN_KEEPALIVE void sitepack_ui_reserve_status_line(int css_width, int css
     if (!web_state) return;
     web_state->platform.status_reserved_css_width = css_width > 0 ? css_width : 0;
     web_state->platform.status_reserved_css_height = css_height > 0 ? css_height : 0;
-    mark_input();  // drawn again with the room made
+    web_state->redraw = true;  // drawn again with the room made
 }
 
 // 1 when the reader is idle: no request pending, nothing animating.
