@@ -30,10 +30,11 @@ EM_JS(char*, js_config_read, (const char* name), {
     return out;
 });
 
-// The publisher keys the hosted config.json pins, as a malloc'd JSON array
-// (the caller frees it), or 0.
+// Back or Forward in the page's own history (the hashchange brings the page).
 EM_JS(void, js_step_history, (int steps), { history.go(steps); });
 
+// The publisher keys the hosted config.json pins, as a malloc'd JSON array
+// (the caller frees it), or 0.
 EM_JS(char*, js_trusted_publishers, (), {
     if (typeof Module.sitepackTrustedPublishers !== 'function') return 0;
     var text;

@@ -128,7 +128,7 @@ struct ReaderApp::Impl {
     void navigate(Location location, bool push);
     void go_back();     // the reader's Back: the platform's history where it has one
     void go_forward();
-    void step_history(int steps);  // moves in the reader's own history
+    void move_in_history(int steps);  // in the reader's own history
     void go_home();
     void follow_link(int32_t link);
     void handle(CoreResponse& response);

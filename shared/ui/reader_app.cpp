@@ -247,15 +247,15 @@ void ReaderApp::Impl::navigate(Location location, bool push) {
 
 void ReaderApp::Impl::go_back() {
     if (history_index <= 0 || platform.step_history(-1)) return;
-    step_history(-1);
+    move_in_history(-1);
 }
 
 void ReaderApp::Impl::go_forward() {
     if (history_index + 1 >= static_cast<int>(history.size()) || platform.step_history(1)) return;
-    step_history(1);
+    move_in_history(1);
 }
 
-void ReaderApp::Impl::step_history(int steps) {
+void ReaderApp::Impl::move_in_history(int steps) {
     const int to = history_index + steps;
     if (to < 0 || to >= static_cast<int>(history.size())) return;
     if (history_index >= 0 && history_index < static_cast<int>(history.size())) history[history_index].scroll = scroll;
@@ -672,8 +672,8 @@ Status ReaderApp::open_address(const std::string& address, bool replace) {
     auto is_entry = [&](int index) {
         return index >= 0 && index < static_cast<int>(s.history.size()) && mirror_location(s.history[index].url) == address;
     };
-    if (is_entry(s.history_index - 1)) s.step_history(-1);
-    else if (is_entry(s.history_index + 1)) s.step_history(1);
+    if (is_entry(s.history_index - 1)) s.move_in_history(-1);
+    else if (is_entry(s.history_index + 1)) s.move_in_history(1);
     else if (!is_entry(s.history_index)) return script_open(address);
     return {};
 }
