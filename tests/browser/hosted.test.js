@@ -159,15 +159,23 @@ test('hosted: the browser keeps its own shortcuts; typed text reaches the reader
   await page.close();
 });
 
+// A new tab on the bundle's page at `path` (its home page when none), once
+// the reader shows it.
+async function openTab(path) {
+  const page = await context.newPage();
+  lib.watchConsole(page);
+  await page.goto(bundleUrl() + (path ? '#' + encodeURI(path) : ''));
+  await lib.waitForUI(page);
+  await lib.waitForDump(page, (d) => d.bundle_state === 'open' && d.url && (!path || lib.pagePath(d.url) === lib.pagePath(path)),
+                        path || 'the home page');
+  return page;
+}
+
 // The reader's Back is the browser's: after it, the browser's Forward
 // returns to the page left (an extra history entry would leave nothing to
 // go forward to), and the browser's Back then leaves the same way.
 test('hosted: the reader\'s Back and the browser\'s Forward walk one history', async () => {
-  const page = await context.newPage();
-  lib.watchConsole(page);
-  await page.goto(server.url + 'index.html?bundle=bundles/lfnkr.sitepack#' + encodeURI(lib.POST));
-  await lib.waitForUI(page);
-  await lib.waitForDump(page, (d) => d.bundle_state === 'open' && lib.pagePath(d.url) === lib.pagePath(lib.POST), 'the post');
+  const page = await openTab(lib.POST);
   const links = await page.$$eval('#mirror a', (as) => as.map((a) => ({text: a.textContent, href: a.getAttribute('href')})));
   const inside = links.find((l) => l.href.startsWith('#/') && lib.pagePath(l.href) !== lib.pagePath(lib.POST) && l.text.trim());
   assert.ok(inside, 'the post has no link to another bundle page');
@@ -190,11 +198,7 @@ test('hosted: the reader\'s Back and the browser\'s Forward walk one history', a
 // in the search box then reaches it (with the menu open, a click outside
 // only closes the menu).
 test('hosted: Escape closes the Contents menu', async () => {
-  const page = await context.newPage();
-  lib.watchConsole(page);
-  await page.goto(server.url + 'index.html?bundle=bundles/lfnkr.sitepack#' + encodeURI(lib.POST));
-  await lib.waitForUI(page);
-  await lib.waitForDump(page, (d) => d.bundle_state === 'open' && lib.pagePath(d.url) === lib.pagePath(lib.POST), 'the post');
+  const page = await openTab(lib.POST);
   await page.mouse.click(563, 22);  // Contents, in the 1280 x 800 window
   await lib.settle(page);
   await page.keyboard.press('Escape');
@@ -208,11 +212,7 @@ test('hosted: Escape closes the Contents menu', async () => {
 // A click whose move, press and release reach the page at once (a tap on
 // a touch screen, a quick click, Playwright's click) acts on the first try.
 test('hosted: one quick click on a toolbar button acts at once', async () => {
-  const page = await context.newPage();
-  lib.watchConsole(page);
-  await page.goto(bundleUrl());
-  await lib.waitForUI(page);
-  await lib.waitForDump(page, (d) => d.bundle_state === 'open' && d.url, 'the home page');
+  const page = await openTab();
   // "Dark", the toolbar's last button, in the 1280 x 800 window.
   await page.mouse.click(1249, 22);
   await lib.waitForDump(page, (d) => d.theme === 'dark', 'the dark theme after one click on Dark', 5000);
