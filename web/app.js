@@ -702,6 +702,7 @@
       label.textContent = message ? 'Offline copy unavailable: ' + message : '';
     }
     if (message && kind === 'failed') label.textContent = 'Could not keep it offline: ' + message;
+    label.title = label.textContent;  // the whole of it, when the status line cuts it short
   }
   $('offline-button').addEventListener('click', () => {
     if (!state.source || state.source.kind !== 'url') return;
