@@ -149,6 +149,7 @@ struct ReaderApp::Impl {
     bool scroll_to_fragment(const std::string& fragment, bool smooth);  // false: no such anchor
     float viewport_height = 600;
     float status_line_top = 0, status_line_text_right = 0;  // as last drawn, for the dump
+    float toolbar_left_end = 0, toolbar_right_start = 0;     // the same: the toolbar's two groups
     float column_left = 0;                // screen x of the column, last frame
     float page_top = 0;                   // screen y of the page's top (scroll included)
     float content_top = 0;                // screen y of the content area

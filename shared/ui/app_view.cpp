@@ -293,9 +293,13 @@ void ReaderApp::Impl::draw_toolbar() {
         }
     }
 
-    // Right-aligned: text size and theme.
+    // Right-aligned: text size and theme; in a narrow window, after the
+    // last button rather than over it (the cursor is already on the next
+    // line here, so its x is no guide).
     const float right_width = ImGui::CalcTextSize("A-A+Dark").x + ImGui::GetStyle().FramePadding.x * 6 + ImGui::GetStyle().ItemSpacing.x * 2 + pad;
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowWidth() - right_width));
+    toolbar_left_end = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
+    toolbar_right_start = std::max(toolbar_left_end + ImGui::GetStyle().ItemSpacing.x, ImGui::GetWindowWidth() - right_width);
+    ImGui::SameLine(toolbar_right_start);
     if (ImGui::Button("A-")) { zoom_step = std::max(zoom_step - 1, -5); save_settings(); }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Smaller text (Ctrl -)");
     ImGui::SameLine();

@@ -802,6 +802,10 @@ std::string ReaderApp::dump_json() const {
     // its right end (UI pixels from the window's top left).
     out += "  \"status_line\": {\"top\": " + std::to_string(static_cast<int>(s.status_line_top)) +
            ", \"text_right\": " + std::to_string(static_cast<int>(s.status_line_text_right)) + "},\n";
+    // Where the toolbar's left group of buttons ends and its right one
+    // (text size, theme) starts: the second never over the first.
+    out += "  \"toolbar\": {\"left_end\": " + std::to_string(static_cast<int>(s.toolbar_left_end)) +
+           ", \"right_start\": " + std::to_string(static_cast<int>(s.toolbar_right_start)) + "},\n";
     out += "  \"history_index\": " + std::to_string(s.history_index) + ",\n";
     out += "  \"history_size\": " + std::to_string(s.history.size()) + ",\n";
     list("visible_headings", s.visible_headings);

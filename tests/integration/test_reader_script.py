@@ -138,6 +138,16 @@ class ReadingTest(ReaderTestCase):
         self.assertGreater(end["scroll"], 0)
         self.assertGreater(zoomed["page_height"], end["page_height"], "larger text makes a longer page")
 
+    def test_narrow_window_keeps_the_toolbar_buttons_apart(self):
+        # 560 px: the text size and theme buttons no longer fit right-aligned
+        # beside the others; they follow them instead of covering Bookmark.
+        self.run_script([f"open {LETTER}", "resize 560 500", "wait", f"dump {self.path('narrow.json')}",
+                         "resize 1280 800", "wait", f"dump {self.path('wide.json')}"], bundle=sample_bundle())
+        for name in ("narrow.json", "wide.json"):
+            toolbar = self.dump(name)["toolbar"]
+            self.assertGreater(toolbar["left_end"], 0, name)
+            self.assertLess(toolbar["left_end"], toolbar["right_start"], f"{name}: the right-hand buttons overlap the others")
+
     def test_find_in_page(self):
         self.run_script([f"open {LETTER}", "find repatriat", f"dump {self.path('find.json')}"], bundle=sample_bundle())
         self.assertGreaterEqual(self.dump("find.json")["find"]["matches"], 2)
