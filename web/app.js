@@ -660,21 +660,20 @@
   // The bar sits at the right end of the reader's status line, never over
   // the page's text; the reader keeps its own status text (the page's
   // address, a signature warning, the percentage read) left of it, however
-  // wide the bar's words make it.
+  // wide the bar's words make it. The bar is anchored to the window's
+  // bottom right, so only its own size changes the box (every browser with
+  // WebGL2 has ResizeObserver, which also reports it once at the start).
   function reserveStatusLineForBar() {
     if (state.barReserved) return;
     state.barReserved = true;
     const bar = $('bar');
-    const report = () => {
+    new ResizeObserver(() => {
       // The box from the bar's top left corner to the window's bottom right
       // one, its margins included.
       const box = bar.hidden ? {left: window.innerWidth, top: window.innerHeight} : bar.getBoundingClientRect();
       callUI('sitepack_ui_reserve_status_line', ['number', 'number'],
              [Math.max(0, Math.ceil(window.innerWidth - box.left)), Math.max(0, Math.ceil(window.innerHeight - box.top + 1))]);
-    };
-    if (typeof ResizeObserver === 'function') new ResizeObserver(report).observe(bar);
-    window.addEventListener('resize', report);
-    report();
+    }).observe(bar);
   }
 
   function setOfflineState(kind, message) {

@@ -148,6 +148,7 @@ struct ReaderApp::Impl {
     std::string pending_fragment;         // "#name" of the address: scrolled to once laid out
     bool scroll_to_fragment(const std::string& fragment, bool smooth);  // false: no such anchor
     float viewport_height = 600;
+    ImVec2 status_line_reserved;          // the platform's box at the status line's right end, this frame
     float status_line_top = 0, status_line_text_right = 0;  // as last drawn, for the dump
     float toolbar_left_end = 0, toolbar_right_start = 0;     // the same: the toolbar's two groups
     float column_left = 0;                // screen x of the column, last frame

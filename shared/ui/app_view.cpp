@@ -141,7 +141,8 @@ bool ReaderApp::Impl::draw() {
         ImGui::EndChild();
         ImGui::PopStyleColor();
     }
-    const float status_height = std::max(ImGui::GetTextLineHeight() + 10 * ui_scale, platform.status_line_reserved().y);
+    status_line_reserved = platform.status_line_reserved();  // once a frame: the browser's asks the page
+    const float status_height = std::max(ImGui::GetTextLineHeight() + 10 * ui_scale, status_line_reserved.y);
     ImGui::PushStyleColor(ImGuiCol_ChildBg, p.page_bg);
     ImGui::BeginChild("##content", ImVec2(0, -status_height), ImGuiChildFlags_None,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
@@ -511,7 +512,7 @@ void ReaderApp::Impl::draw_status_bar() {
     // The platform's own controls at the right end (the browser's offline
     // controls): the line's text stops short of them, the percentage sits
     // left of them.
-    const float right = ImGui::GetWindowWidth() - std::max(0.0f, platform.status_line_reserved().x);
+    const float right = ImGui::GetWindowWidth() - std::max(0.0f, status_line_reserved.x);
     const ImVec2 line_min(ImGui::GetWindowPos().x, ImGui::GetWindowPos().y + ImGui::GetCursorPosY());
     ImGui::PushClipRect(line_min, ImVec2(line_min.x + right, line_min.y + ImGui::GetWindowHeight()), true);
     status_line_text_right = line_min.x + right;
